@@ -1,0 +1,30 @@
+package dev.whereabouts.ipam.api;
+
+import java.util.Objects;
+
+/**
+ * The CNI runtime's key for one interface of one container: {@code (CNI_CONTAINERID, CNI_IFNAME)}.
+ * DEL releases by it and CNI GC lists the valid ones.
+ *
+ * @param containerId the CNI container id
+ * @param ifName the interface name inside the container
+ * @since 0.1
+ */
+public record AttachmentId(String containerId, String ifName) {
+
+    /** Rejects nulls. */
+    public AttachmentId {
+        Objects.requireNonNull(containerId, "containerId");
+        Objects.requireNonNull(ifName, "ifName");
+    }
+
+    /** Whether {@code owner} is this attachment. */
+    public boolean owns(Owner owner) {
+        return containerId.equals(owner.containerId()) && ifName.equals(owner.ifName());
+    }
+
+    @Override
+    public String toString() {
+        return containerId + "/" + ifName;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.whereabouts.ipam.spi;
+
+import dev.whereabouts.ipam.api.PoolChange;
+import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.api.PoolSnapshot;
+import dev.whereabouts.ipam.api.PoolVersion;
+import dev.whereabouts.ipam.api.Reservation;
+import dev.whereabouts.ipam.api.StoreUnavailableException;
+import java.util.List;
+
+/**
+ * Where allocations live. A store knows nothing of ranges, excludes or "lowest free": the engine
+ * decides, once, for every store. A store offers a versioned read and a conditional write, and the
+ * engine loops read, decide, write until the write is not a {@link CommitOutcome.Conflict}.
+ *
+ * <h2>The contract</h2>
+ * <ul>
+ *   <li>{@link #read} returns what is stored now, with a version. A pool that was never written reads
+ *       as {@link PoolSnapshot#absent}.</li>
+ *   <li>{@link #commit} applies the change only if the pool's version still equals
+ *       {@code expected}, else returns {@link CommitOutcome.Conflict} and changes nothing. With
+ *       {@link PoolVersion#ABSENT} it creates the pool, and conflicts if someone else created it
+ *       first.</li>
+ *   <li>Reservations in {@link PoolChange#reserve()} are create-if-absent across the whole store:
+ *       one held by another attachment makes the commit return
+ *       {@link CommitOutcome.ReservationTaken} and change nothing.</li>
+ *   <li>A change is all or nothing. A backend that cannot write several objects atomically
+ *       (Kubernetes) writes reservations first, the pool second and removes reservations last, and
+ *       rolls back the reservations it created when the pool write conflicts. A crash then leaves at
+ *       most a reservation that no pool entry backs, which blocks an address but never lets two
+ *       owners hold it; the reconciler removes such leftovers with {@link #removeReservation}.</li>
+ *   <li>Every call returns or throws within the store's configured timeout. Faults that a retry may
+ *       fix throw {@link StoreUnavailableException} (CNI code 11).</li>
+ *   <li>Implementations are safe for concurrent use by many threads, and by many processes on many
+ *       nodes when the backend is shared.</li>
+ * </ul>
+ *
+ * <p>The {@code store-tck} module checks all of this: run its {@code StoreContract} against your
+ * store.
+ *
+ * @since 0.1
+ */
+public interface IpamStore extends AutoCloseable {
+
+    /** A versioned read of one pool. */
+    PoolSnapshot read(PoolKey key);
+
+    /**
+     * Applies {@code change} to the pool if its version is still {@code expected}.
+     *
+     * @return {@link CommitOutcome.Committed} with the new version, {@link CommitOutcome.Conflict} if
+     *     the pool changed since it was read, or {@link CommitOutcome.ReservationTaken} if an address
+     *     is reserved by another attachment; in the last two cases nothing was written
+     */
+    CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change);
+
+    /** Every pool in the store, for GC, the reconciler and the operator CLI. */
+    List<PoolKey> pools();
+
+    /** Every cluster-wide reservation in the store. */
+    List<Reservation> reservations();
+
+    /**
+     * Removes a reservation if it is still held by {@code reservation.owner()} (same attachment).
+     * Used to clean up reservations that no pool entry backs.
+     *
+     * @return whether a reservation was removed
+     */
+    boolean removeReservation(Reservation reservation);
+
+    /**
+     * Returns normally when the store could serve an ADD now; used by CNI STATUS.
+     *
+     * @throws StoreUnavailableException when it could not
+     */
+    void checkAvailable();
+
+    /** Releases clients, connections and threads. No thread of the store outlives this call. */
+    @Override
+    void close();
+}

@@ -1,0 +1,40 @@
+package dev.whereabouts.ipam.spi;
+
+/**
+ * Makes stores of one kind. Found with {@link java.util.ServiceLoader} and selected by the
+ * {@code datastore} field of the {@code ipam} section, which must equal {@link #name()}.
+ *
+ * <p>Declare it twice so that discovery works on the module path and on the class path:
+ * <pre>{@code
+ * // module-info.java
+ * provides dev.whereabouts.ipam.spi.StoreProvider with com.example.MyStoreProvider;
+ * // src/main/resources/META-INF/services/dev.whereabouts.ipam.spi.StoreProvider
+ * com.example.MyStoreProvider
+ * }</pre>
+ *
+ * <p>A provider needs a public no-argument constructor and must be cheap to construct: the plugin
+ * instantiates every provider it finds to read their names.
+ *
+ * @since 0.1
+ */
+public interface StoreProvider {
+
+    /** The {@code datastore} value that selects this provider, e.g. {@code file}, {@code etcd}. */
+    String name();
+
+    /**
+     * Opens a store. Validates the store's own fields first and throws
+     * {@link dev.whereabouts.ipam.api.InvalidConfigException} naming any bad one; throws
+     * {@link dev.whereabouts.ipam.api.StoreUnavailableException} only for faults a retry may fix.
+     */
+    IpamStore open(StoreConfig config);
+
+    /**
+     * The part of the configuration that identifies one client: two configurations with the same
+     * key share one open store in the node daemon. The default keys on the whole section; a store
+     * should return only its connection fields (endpoints, credentials, paths).
+     */
+    default String clientKey(StoreConfig config) {
+        return config.section().toString();
+    }
+}
