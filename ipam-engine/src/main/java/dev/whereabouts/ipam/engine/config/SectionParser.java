@@ -1,0 +1,181 @@
+package dev.whereabouts.ipam.engine.config;
+
+import dev.whereabouts.ipam.api.Cidr;
+import dev.whereabouts.ipam.api.InvalidConfigException;
+import dev.whereabouts.ipam.api.IpAddress;
+import dev.whereabouts.ipam.api.IpamException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads every field of a merged {@code ipam} section into an {@link IpamSection}. */
+final class SectionParser {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SectionParser.class);
+    private static final Set<String> LEVELS = Set.of("debug", "verbose", "error", "panic");
+    static final String DEFAULT_SOCKET = "/run/whereabouts/daemon.sock";
+    static final String DEFAULT_ATTACHMENTS = "/var/lib/cni/whereabouts/attachments";
+    static final long DEFAULT_TIMEOUT_MS = 10_000;
+
+    private SectionParser() {}
+
+    static IpamSection parse(Fields f, CniArgs args, String version, Optional<Path> flatFile) {
+        Optional<IpAddress> gateway = f.string("gateway").map(g -> parseIp("gateway", g, "couldn't parse gateway IP: " + g));
+        List<RangeConfig> ranges = new ArrayList<>();
+        Optional<String> range = f.string("range");
+        if (range.isPresent()) {
+            ranges.add(RangeParser.parse("range", range.get(), f.string("range_start"), f.string("range_end"),
+                    f.strings("exclude"), Optional.empty(), true));
+        }
+        List<Object> entries = f.list("ipRanges");
+        for (int i = 0; i < entries.size(); i++) {
+            String path = "ipRanges[" + i + "]";
+            Fields e = Fields.of(entries.get(i), path);
+            String text = e.string("range").orElseThrow(() -> new InvalidConfigException(path + ".range", "", "a range is required"));
+            Optional<IpAddress> gw = e.string("gateway").map(g -> parseIp(path + ".gateway", g, "couldn't parse gateway IP: " + g));
+            ranges.add(RangeParser.parse(path + ".range", text, e.string("range_start"), e.string("range_end"),
+                    e.strings("exclude"), gw, false));
+        }
+        // The top-level gateway belongs to ranges of its own family that have none of their own.
+        for (int i = 0; i < ranges.size(); i++) {
+            RangeConfig r = ranges.get(i);
+            if (r.gateway().isEmpty() && gateway.isPresent() && gateway.get().v6() == r.range().v6()) {
+                ranges.set(i, r.withGateway(gateway));
+            }
+        }
+        List<StaticAddress> addresses = addresses(f, args);
+        if (CniVersions.legacy(version)) {
+            long v4 = addresses.stream().filter(a -> !a.address().v6()).count();
+            long v6 = addresses.size() - v4;
+            if (v4 > 1 || v6 > 1) {
+                throw new IpamException(IpamException.INVALID_CONFIG,
+                        "CNI version " + version + " does not support more than 1 address per family",
+                        "field 'ipam.addresses': " + addresses.size() + " addresses");
+            }
+        }
+        String level = f.string("log_level").map(l -> l.toLowerCase(Locale.ROOT)).orElse("debug");
+        if (!LEVELS.contains(level)) {
+            LOG.warn("log_level '{}' is not one of {}; keeping debug", level, LEVELS);
+            level = "debug";
+        }
+        f.object("kubernetes").ifPresent(k -> {
+            k.string("kubeconfig");
+            k.string("k8s_api_root");
+        });
+        for (String key : List.of("etcd_host", "etcd_username", "etcd_password", "etcd_key_file", "etcd_cert_file",
+                "etcd_ca_cert_file")) {
+            f.value(key).filter(v -> !(v instanceof String) && !(v instanceof List<?>)).ifPresent(v -> {
+                throw new InvalidConfigException(f.path(key), String.valueOf(v), "must be a string");
+            });
+        }
+        f.object("file").ifPresent(file -> file.string("data_dir"));
+        long timeout = f.number("store_timeout_ms").orElse(DEFAULT_TIMEOUT_MS);
+        if (timeout <= 0) {
+            throw new InvalidConfigException(f.path("store_timeout_ms"), Long.toString(timeout), "must be positive");
+        }
+        return new IpamSection(ranges, gateway, routes(f), dns(f), addresses, f.string("network_name").orElse(""),
+                f.bool("enable_overlapping_ranges").orElse(true), nodeSlice(f, ranges),
+                f.string("log_file").map(Path::of), level, f.string("reconciler_cron_expression").orElse(""),
+                f.string("configuration_path"), f.string("datastore").orElse("kubernetes"),
+                Path.of(f.string("daemon_socket").orElse(DEFAULT_SOCKET)),
+                Path.of(f.string("attachments_dir").orElse(DEFAULT_ATTACHMENTS)), Duration.ofMillis(timeout),
+                leader(f), flatFile, Collections.unmodifiableMap(f.raw()));
+    }
+
+    private static IpamSection.LeaderTimings leader(Fields f) {
+        long lease = f.number("leader_lease_duration").filter(v -> v != 0).orElse(1500L);
+        long renew = f.number("leader_renew_deadline").filter(v -> v != 0).orElse(1000L);
+        long retry = f.number("leader_retry_period").filter(v -> v != 0).orElse(500L);
+        return new IpamSection.LeaderTimings(lease, renew, retry);
+    }
+
+    private static OptionalInt nodeSlice(Fields f, List<RangeConfig> ranges) {
+        Optional<String> size = f.string("node_slice_size");
+        if (size.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        String digits = size.get().strip().startsWith("/") ? size.get().strip().substring(1) : size.get().strip();
+        if (!digits.matches("\\d{1,3}")) {
+            throw new InvalidConfigException(f.path("node_slice_size"), size.get(), "must be \"/N\" or \"N\"");
+        }
+        int prefix = Integer.parseInt(digits);
+        for (RangeConfig r : ranges) {
+            if (prefix < r.range().prefix() || prefix > r.range().address().bits() - 2) {
+                throw new InvalidConfigException(f.path("node_slice_size"), size.get(),
+                        "a slice must be at least as long as range " + r.range() + " and hold a usable address");
+            }
+        }
+        return OptionalInt.of(prefix);
+    }
+
+    private static List<StaticAddress> addresses(Fields f, CniArgs args) {
+        List<StaticAddress> out = new ArrayList<>();
+        List<Object> list = f.list("addresses");
+        for (int i = 0; i < list.size(); i++) {
+            Fields a = Fields.of(list.get(i), "ipam.addresses[" + i + "]");
+            String text = a.string("address").orElse("");
+            Cidr cidr = parseCidr(a.path("address"), text, "invalid CIDR in addresses " + text);
+            Optional<IpAddress> gw = a.string("gateway").map(g -> parseIp(a.path("gateway"), g, "couldn't parse gateway IP: " + g));
+            out.add(new StaticAddress(cidr, gw));
+        }
+        List<IpAddress> gateways = args.gateways().stream()
+                .map(g -> parseIp("CNI_ARGS GATEWAY", g, "invalid gateway " + g)).toList();
+        for (String ip : args.ips()) {
+            out.add(new StaticAddress(parseCidr("CNI_ARGS IP", ip, "invalid CIDR " + ip), Optional.empty()));
+        }
+        // A GATEWAY from CNI_ARGS belongs to every static address whose subnet holds it.
+        for (int i = 0; i < out.size(); i++) {
+            StaticAddress s = out.get(i);
+            for (IpAddress gw : gateways) {
+                if (s.address().contains(gw)) {
+                    out.set(i, new StaticAddress(s.address(), Optional.of(gw)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> routes(Fields f) {
+        List<Object> list = f.list("routes");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            Fields r = Fields.of(list.get(i), "ipam.routes[" + i + "]");
+            String dst = r.string("dst").orElse("");
+            parseCidr(r.path("dst"), dst, "invalid route destination " + dst);
+            r.string("gw").ifPresent(g -> parseIp(r.path("gw"), g, "invalid route gateway " + g));
+            out.add((Map<String, Object>) list.get(i));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> dns(Fields f) {
+        return f.object("dns").map(Fields::raw).orElse(Map.of());
+    }
+
+    static IpAddress parseIp(String field, String text, String msg) {
+        try {
+            return IpAddress.parse(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IpamException(IpamException.INVALID_CONFIG, msg, "field '" + field + "' value '" + text + "'");
+        }
+    }
+
+    static Cidr parseCidr(String field, String text, String msg) {
+        try {
+            return Cidr.parse(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IpamException(IpamException.INVALID_CONFIG, msg + ": " + e.getMessage(),
+                    "field '" + field + "' value '" + text + "'");
+        }
+    }
+}

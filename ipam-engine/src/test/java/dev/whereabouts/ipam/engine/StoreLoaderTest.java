@@ -1,0 +1,72 @@
+package dev.whereabouts.ipam.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.whereabouts.ipam.api.IpamException;
+import dev.whereabouts.ipam.spi.StoreConfig;
+import dev.whereabouts.ipam.spi.StoreProvider;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+/** Provider discovery and selection. */
+class StoreLoaderTest {
+
+    @Test
+    void discoverySkipsABrokenProvider() {
+        try (Ipam ipam = Ipam.withDiscoveredStores()) {
+            assertEquals(List.of("memory", "test-memory"), ipam.storeNames());
+        }
+    }
+
+    @Test
+    void unknownNameListsTheProvidersFound() {
+        try (StoreLoader loader = new StoreLoader(List.of(new TestStoreProvider()))) {
+            IpamException e = assertThrows(IpamException.class, () -> loader.open("kubernetes", new StoreConfig(Map.of())));
+            assertEquals(IpamException.INVALID_CONFIG, e.code());
+            assertTrue(e.getMessage().contains("[test-memory]"), e.getMessage());
+            assertTrue(e.details().contains("ipam.datastore") && e.details().contains("kubernetes"), e.details());
+        }
+    }
+
+    @Test
+    void twoProvidersWithOneNameFailFast() throws Exception {
+        URL dir = StoreLoaderTest.class.getResource("/duplicate-providers/");
+        try (URLClassLoader cl = new URLClassLoader(new URL[] {dir}, StoreLoaderTest.class.getClassLoader())) {
+            List<StoreProvider> found = StoreLoader.discover(ServiceLoader.load(StoreProvider.class, cl).iterator());
+            IpamException e = assertThrows(IpamException.class, () -> new StoreLoader(found));
+            assertEquals("two store providers are named 'test-memory'", e.getMessage());
+        }
+        assertThrows(IpamException.class, () -> Ipam.withProviders(List.of(new TestStoreProvider(), new DuplicateStoreProvider())));
+    }
+
+    @Test
+    void explicitProvidersAreSortedByName() {
+        StoreProvider other = new StoreProvider() {
+            @Override
+            public String name() {
+                return "aaa";
+            }
+
+            @Override
+            public dev.whereabouts.ipam.spi.IpamStore open(StoreConfig config) {
+                return new TestStore();
+            }
+        };
+        try (Ipam ipam = Ipam.withProviders(List.of(new TestStoreProvider(), other))) {
+            assertEquals(List.of("aaa", "test-memory"), ipam.storeNames());
+        }
+    }
+
+    @Test
+    void aClosedLoaderOpensNothing() {
+        StoreLoader loader = new StoreLoader(List.of(new TestStoreProvider()));
+        loader.close();
+        assertThrows(IllegalStateException.class, () -> loader.open("test-memory", new StoreConfig(Map.of())));
+    }
+}
