@@ -1,0 +1,124 @@
+package dev.whereabouts.store.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * File operations that survive {@code kill -9} and power loss: a file is replaced by writing a
+ * sibling temp file, forcing it to disk, renaming it over the target and forcing the directory, so a
+ * reader or a crash sees the old content or the new, never a mix.
+ */
+final class DurableFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DurableFiles.class);
+    // Nothing in the store is secret, and world-readable files let an operator inspect a node.
+    private static final FileAttribute<?> FILE_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
+    private static final FileAttribute<?> DIR_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    private DurableFiles() {}
+
+    /** Replaces {@code target} with {@code text} atomically and durably. */
+    static void write(Path target, String text) throws IOException {
+        Path dir = target.getParent();
+        ensureDir(dir);
+        Path tmp = dir.resolve(Layout.TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        boolean moved = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE)) {
+                ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            moved = true;
+            syncDir(dir);
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** Deletes {@code target} durably; a missing file is fine. */
+    static void delete(Path target) throws IOException {
+        if (Files.deleteIfExists(target)) {
+            syncDir(target.getParent());
+        }
+    }
+
+    /** The file's text, or empty when it does not exist. */
+    static Optional<String> read(Path file) throws IOException {
+        try {
+            // ISO-8859-1 maps every byte, so damage shows up as a parse error, never as a charset error
+            return Optional.of(Files.readString(file, StandardCharsets.ISO_8859_1));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Creates a directory (and its parents) durably if it is missing. */
+    static void ensureDir(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        ensureDir(dir.getParent());
+        try {
+            Files.createDirectory(dir, DIR_MODE);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
+            return;
+        }
+        syncDir(dir.getParent());
+    }
+
+    /** Forces a directory's entries (creations, renames, deletions) to disk. */
+    static void syncDir(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /**
+     * Removes temp files that a killed writer left behind. Only call this while holding the store
+     * lock: writers create temp files only under it, so none of these belongs to a live writer.
+     */
+    static int removeTemps(List<Path> dirs) throws IOException {
+        int removed = 0;
+        for (Path dir : dirs) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Layout.TEMP_PREFIX + "*")) {
+                for (Path p : entries) {
+                    Files.deleteIfExists(p);
+                    removed++;
+                    LOG.warn("removed {} left behind by an interrupted write", p);
+                }
+            } catch (NoSuchFileException e) {
+                // a directory that does not exist holds no leftovers
+            }
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,73 @@
+/**
+ * The {@code file} store: whereabouts state in a directory on the node, the successor of host-local's
+ * disk backend.
+ *
+ * <h2>Layout</h2>
+ * <pre>
+ * &lt;data_dir&gt;/lock                                  empty; the POSIX lock every writer takes
+ * &lt;data_dir&gt;/journal                               present only while a multi-file commit is in flight
+ * &lt;data_dir&gt;/pools/&lt;network&gt;/&lt;range&gt;                one file per pool, e.g. pools/_default/10.0.0.0-24
+ * &lt;data_dir&gt;/pools/&lt;network&gt;/&lt;node&gt;_&lt;range&gt;         a node-slice pool
+ * &lt;data_dir&gt;/reservations/&lt;network&gt;/&lt;address&gt;     one file per reserved address, e.g. .../2001-db8--5
+ * </pre>
+ * {@code <network>} is the {@code network_name}, or {@code _default} for none (no valid name starts
+ * with {@code _}). Names follow upstream's normalization ({@code :} and {@code /} become {@code -}),
+ * so an operator finds the same names as in a Kubernetes-backed cluster.
+ *
+ * <ul>
+ *   <li><b>Why not {@code pools/<objectName>}:</b> upstream's object name is not one-to-one
+ *       (network {@code a} on node {@code b} and network {@code a-b} give the same name). Splitting by
+ *       network directory and joining the node with {@code _}, which never occurs in a normalized
+ *       range, keeps distinct pools in distinct files. Each file also carries its full key, which
+ *       {@link dev.whereabouts.ipam.spi.IpamStore#pools()} reads back and every read verifies.</li>
+ *   <li><b>Why one file per reservation:</b> reserving is create-if-absent per address, like
+ *       host-local's one file per IP. A commit rewrites only the addresses it touches, instead of a
+ *       whole network's list that grows with every pod of every overlapping range.</li>
+ *   <li><b>Path safety:</b> network and node names must match the CNI identifier alphabet
+ *       {@code ^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$} (else CNI code 7), which rules out {@code /}, NUL,
+ *       {@code .} and {@code ..}. Container ids and interface names are checked against the CNI rules
+ *       (code 4) but never become paths.</li>
+ * </ul>
+ *
+ * <h2>File format</h2>
+ * Plain ASCII lines, no JSON and no dependency: a JVM that starts per CNI call should not load a JSON
+ * library to read a handful of lines, and line records are easy to inspect with {@code cat}. A file
+ * starts with {@code whereabouts-file-store <kind> 1} and ends with {@code end <records>}, so a
+ * truncated file is recognised. A pool file holds {@code range}, {@code network}, {@code node},
+ * {@code generation}, {@code incarnation} and one {@code alloc <ip> <containerId> <ifName> <podRef>}
+ * per address; a reservation file holds {@code network}, {@code ip} and
+ * {@code owner <containerId> <ifName> <podRef>}. Fields are escaped (space, {@code %}, control and
+ * non-ASCII characters become {@code %XX}/{@code %uXXXX}; the empty string is {@code -}), so no value
+ * can forge a separator or a record. Addresses are stored as canonical text, full 128-bit for IPv6.
+ *
+ * <h2>Versions</h2>
+ * The version of a pool is {@code <generation>.<incarnation>}: the generation counts writes of that
+ * pool, the incarnation is random per pool file creation (so a deleted and re-created pool never
+ * accepts an old version). A pool that has no file reads as {@code ABSENT}; a commit with
+ * {@code ABSENT} creates it and conflicts if the file exists.
+ *
+ * <h2>Locking</h2>
+ * Every read-modify-write ({@code commit}, {@code removeReservation}), every listing and
+ * {@code checkAvailable} runs under an exclusive POSIX lock on {@code <data_dir>/lock}
+ * ({@code FileChannel.tryLock}, which on Linux is {@code fcntl}; it keeps out other plugin processes
+ * and the daemon) and under a JVM-wide lock for the same directory, because the POSIX lock belongs
+ * to the whole process (see {@code DirLock}). The lock is polled up to {@code lock_timeout_ms}, so a
+ * stuck holder makes calls fail with CNI code 11 rather than hang; a holder that dies, even by
+ * {@code kill -9}, loses the lock with its process. {@code read} takes no lock: a pool file is only
+ * ever replaced by an atomic rename, so a reader sees one whole version, and a stale read merely
+ * makes the following commit conflict. When a journal exists, {@code read} does take the lock,
+ * which waits for the commit in flight or finishes a dead one.
+ *
+ * <h2>Crash safety</h2>
+ * Every file is replaced by writing a sibling {@code .tmp-*} file, {@code force(true)}, an atomic
+ * rename and an fsync of the directory. A change that touches only the pool is that single rename.
+ * A change that also reserves or unreserves addresses is first written, with every file's complete
+ * new content, to the journal (itself written the same way); the steps are then performed in the
+ * order reservations, pool, unreservations, and the journal is deleted. The commit happens when the
+ * journal becomes durable: a process killed at any point leaves either no journal (old state, plus
+ * perhaps temp files) or a complete journal that the next lock holder replays (new state). Replay
+ * is idempotent because every step is a whole-file write or a delete. Even without the journal the
+ * step order could at worst leave a reservation that no pool entry backs, never two owners. Temp files
+ * are removed under the lock when a store starts.
+ */
+package dev.whereabouts.store.file;
