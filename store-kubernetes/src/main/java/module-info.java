@@ -1,4 +1,23 @@
-/** Kubernetes CRD store, wire-compatible with upstream whereabouts. */
+/**
+ * Kubernetes CRD store, wire-compatible with upstream whereabouts: {@code IPPool} and
+ * {@code OverlappingRangeIPReservation} objects of {@code whereabouts.cni.cncf.io/v1alpha1}, written
+ * with optimistic concurrency on {@code resourceVersion} instead of upstream's cluster-wide Lease.
+ */
 module dev.whereabouts.store.kubernetes {
     requires dev.whereabouts.ipam.api;
+    // fabric8 8.0.0 ships no module descriptors; these are the names the JDK derives from the jars.
+    requires kubernetes.client.api;
+    requires kubernetes.client;
+    requires kubernetes.model.core;
+    requires kubernetes.model.common;
+    requires io.fabric8.kubernetes.client.jdkhttp;
+    // fabric8's jars are automatic modules, which do not pull explicit modules into the graph; the
+    // Jackson 3 and YAML modules they load at run time are named here so the module path has them.
+    requires tools.jackson.databind;
+    requires tools.jackson.dataformat.yaml;
+    requires com.fasterxml.jackson.annotation;
+    requires java.net.http;
+    requires org.slf4j;
+
+    provides dev.whereabouts.ipam.spi.StoreProvider with dev.whereabouts.store.kubernetes.KubernetesStoreProvider;
 }

@@ -1,0 +1,228 @@
+package dev.whereabouts.store.kubernetes;
+
+import dev.whereabouts.ipam.api.Cidr;
+import dev.whereabouts.ipam.api.PoolChange;
+import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.api.PoolSnapshot;
+import dev.whereabouts.ipam.api.PoolVersion;
+import dev.whereabouts.ipam.api.Reservation;
+import dev.whereabouts.ipam.spi.CommitOutcome;
+import dev.whereabouts.ipam.spi.IpamStore;
+import dev.whereabouts.ipam.spi.NodeRangeSource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store on upstream's CRDs, with per-pool optimistic concurrency instead of upstream's
+ * cluster-wide Lease: a pool write is a PUT carrying the {@code resourceVersion} that was read, so a
+ * concurrent writer makes it fail with 409 and the engine reads again.
+ *
+ * <p>A commit touches several objects, which Kubernetes cannot write atomically, so it goes in the
+ * one order that never hands an address to two owners: (1) create the reservations (a 409 means one
+ * exists: the same attachment's is refreshed, anyone else's ends the commit with
+ * {@code ReservationTaken}); (2) write the pool; (3) delete the released reservations, each only if
+ * still held by the same attachment. When step 2 loses its race, the reservations created in step 1
+ * are deleted again. A crash between steps leaves at most a reservation that no pool entry backs,
+ * or an unreleased reservation after step 2: either blocks one address, never duplicates one, and the
+ * reconciler removes it with {@link #removeReservation}.
+ */
+final class KubernetesIpamStore implements IpamStore, NodeRangeSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesIpamStore.class);
+
+    private final ClientFactory.Connection connection;
+    private final KubernetesClient client;
+    private final String namespace;
+    private final NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+            Resource<GenericKubernetesResource>> pools;
+    private final ReservationWriter reservations;
+    private final NodeRanges nodeRanges;
+    /** The last pool object seen per name, to save the GET in a commit that follows its read. */
+    private final ConcurrentHashMap<String, GenericKubernetesResource> lastSeen = new ConcurrentHashMap<>();
+
+    KubernetesIpamStore(ClientFactory.Connection connection) {
+        this.connection = connection;
+        this.client = connection.client();
+        this.namespace = connection.namespace();
+        this.pools = client.genericKubernetesResources(Kinds.IP_POOL).inNamespace(namespace);
+        this.reservations = new ReservationWriter(client.genericKubernetesResources(Kinds.RESERVATION), namespace);
+        this.nodeRanges = new NodeRanges(client, namespace);
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public PoolSnapshot read(PoolKey key) {
+        GenericKubernetesResource pool = fetch(key.objectName());
+        if (pool == null) {
+            return PoolSnapshot.absent(key);
+        }
+        return new PoolSnapshot(key, new PoolVersion(pool.getMetadata().getResourceVersion()),
+                PoolObjects.allocations(pool, key));
+    }
+
+    @Override
+    public CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change) {
+        List<ReservationWriter.Claim.Created> created = new ArrayList<>();
+        boolean written = false;
+        try {
+            for (Reservation r : change.reserve()) {
+                ReservationWriter.Claim claim = reservations.claim(r);
+                if (claim instanceof ReservationWriter.Claim.Taken taken) {
+                    return new CommitOutcome.ReservationTaken(taken.holder());
+                }
+                if (claim instanceof ReservationWriter.Claim.Created c) {
+                    created.add(c);
+                }
+            }
+            Optional<PoolVersion> version = writePool(key, expected, change);
+            if (version.isEmpty()) {
+                return new CommitOutcome.Conflict();
+            }
+            written = true;
+            for (Reservation r : change.unreserve()) {
+                try {
+                    reservations.release(r);
+                } catch (RuntimeException e) {
+                    LOG.warn("pool {} written, but reservation {} not released; the reconciler will: {}",
+                            key, r.objectName(), e.getMessage());
+                }
+            }
+            return new CommitOutcome.Committed(version.get());
+        } finally {
+            if (!written) {
+                created.forEach(reservations::undo);
+            }
+        }
+    }
+
+    /** The new version, or empty when the pool is no longer at {@code expected}. */
+    private Optional<PoolVersion> writePool(PoolKey key, PoolVersion expected, PoolChange change) {
+        String name = key.objectName();
+        GenericKubernetesResource written;
+        try {
+            if (expected.absent()) {
+                GenericKubernetesResource fresh = PoolObjects.newPool(key, namespace);
+                written = pools.resource(PoolObjects.applied(fresh, key, change)).create();
+            } else {
+                GenericKubernetesResource current = lastSeen.get(name);
+                if (current == null || !expected.token().equals(current.getMetadata().getResourceVersion())) {
+                    current = fetch(name);
+                }
+                if (current == null || !expected.token().equals(current.getMetadata().getResourceVersion())) {
+                    return Optional.empty();
+                }
+                written = pools.resource(PoolObjects.applied(current, key, change)).update();
+            }
+        } catch (KubernetesClientException e) {
+            if (ApiErrors.conflict(e) || e.getCode() == ApiErrors.NOT_FOUND) {
+                lastSeen.remove(name);
+                return Optional.empty();
+            }
+            throw ApiErrors.unavailable("write pool " + name, e);
+        }
+        lastSeen.put(name, written);
+        return Optional.of(new PoolVersion(written.getMetadata().getResourceVersion()));
+    }
+
+    private GenericKubernetesResource fetch(String name) {
+        GenericKubernetesResource pool = ApiErrors.call("get pool " + name, () -> pools.withName(name).get());
+        if (pool == null) {
+            lastSeen.remove(name);
+        } else {
+            lastSeen.put(name, pool);
+        }
+        return pool;
+    }
+
+    @Override
+    public List<PoolKey> pools() {
+        List<PoolKey> out = new ArrayList<>();
+        for (GenericKubernetesResource pool : ApiErrors.call("list pools", () -> pools.list()).getItems()) {
+            poolKey(pool).ifPresentOrElse(out::add,
+                    () -> LOG.warn("ignoring pool {}: its name does not match its range", pool.getMetadata().getName()));
+        }
+        return out;
+    }
+
+    /**
+     * Splits a pool name into network, node and range. Our annotation names the node; without it a
+     * prefix before the range is taken as the network name, which reproduces the object name either way.
+     */
+    static Optional<PoolKey> poolKey(GenericKubernetesResource pool) {
+        String name = pool.getMetadata().getName();
+        Object rangeText = PoolObjects.spec(pool).get("range");
+        Cidr range;
+        try {
+            range = Cidr.parse(String.valueOf(rangeText).strip()).canonical();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        String bare = PoolKey.of(range, "").objectName();
+        if (name.equals(bare)) {
+            return Optional.of(PoolKey.of(range, ""));
+        }
+        if (!name.endsWith("-" + bare)) {
+            return Optional.empty();
+        }
+        String prefix = name.substring(0, name.length() - bare.length() - 1);
+        var ann = pool.getMetadata().getAnnotations();
+        String node = ann == null ? null : ann.get(Kinds.NODE_ANNOTATION);
+        if (node != null && (prefix.equals(node) || prefix.endsWith("-" + node))) {
+            String network = prefix.equals(node) ? "" : prefix.substring(0, prefix.length() - node.length() - 1);
+            return Optional.of(new PoolKey(range, network, node));
+        }
+        return Optional.of(PoolKey.of(range, prefix));
+    }
+
+    @Override
+    public List<Reservation> reservations() {
+        var list = ApiErrors.call("list reservations",
+                () -> client.genericKubernetesResources(Kinds.RESERVATION).inNamespace(namespace).list());
+        List<Reservation> out = new ArrayList<>();
+        for (GenericKubernetesResource o : list.getItems()) {
+            ReservationObjects.parse(o).ifPresentOrElse(out::add,
+                    () -> LOG.warn("ignoring reservation {}: its name is not an address", o.getMetadata().getName()));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean removeReservation(Reservation reservation) {
+        return reservations.release(reservation);
+    }
+
+    @Override
+    public void checkAvailable() {
+        ApiErrors.call("list pools", () -> pools.list(new ListOptionsBuilder().withLimit(1L).build()));
+    }
+
+    @Override
+    public Optional<Cidr> nodeSlice(String poolName, String nodeName) {
+        return nodeRanges.nodeSlice(poolName, nodeName);
+    }
+
+    @Override
+    public List<Cidr> nodeRanges(String nodeName, String annotation) {
+        return nodeRanges.nodeRanges(nodeName, annotation);
+    }
+
+    @Override
+    public void close() {
+        lastSeen.clear();
+        connection.close();
+    }
+}

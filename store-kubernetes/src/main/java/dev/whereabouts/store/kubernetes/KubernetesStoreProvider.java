@@ -1,0 +1,42 @@
+package dev.whereabouts.store.kubernetes;
+
+import dev.whereabouts.ipam.spi.IpamStore;
+import dev.whereabouts.ipam.spi.StoreConfig;
+import dev.whereabouts.ipam.spi.StoreProvider;
+
+/**
+ * The {@code kubernetes} datastore: allocations in upstream whereabouts' {@code IPPool} and
+ * {@code OverlappingRangeIPReservation} custom resources, so that this plugin and upstream's can
+ * run side by side on the same objects.
+ *
+ * <p>Configuration, in the {@code ipam} section (or the flat file): {@code kubernetes.kubeconfig},
+ * the kubeconfig file whose current context gives the server, credentials and namespace (default
+ * {@code kube-system}, as upstream); without it the pod's service account is used, with the
+ * namespace from {@code WHEREABOUTS_NAMESPACE} and the server from {@code kubernetes.k8s_api_root}
+ * or {@code KUBERNETES_SERVICE_HOST}/{@code _PORT} (with a kubeconfig, {@code k8s_api_root} is
+ * ignored, as upstream ignores it). Every API call is bounded by a 3 s connect and 5 s request timeout and is not
+ * retried by the client; the engine decides about retries.
+ *
+ * <p>The store also implements {@link dev.whereabouts.ipam.spi.NodeRangeSource} (node slices and
+ * per-node ranges).
+ */
+public final class KubernetesStoreProvider implements StoreProvider {
+
+    /** Needed by {@link java.util.ServiceLoader}; does nothing. */
+    public KubernetesStoreProvider() {}
+
+    @Override
+    public String name() {
+        return "kubernetes";
+    }
+
+    @Override
+    public IpamStore open(StoreConfig config) {
+        return new KubernetesIpamStore(ClientFactory.connect(config, System.getenv()));
+    }
+
+    @Override
+    public String clientKey(StoreConfig config) {
+        return ClientFactory.kubeconfig(config) + "|" + ClientFactory.apiRoot(config);
+    }
+}

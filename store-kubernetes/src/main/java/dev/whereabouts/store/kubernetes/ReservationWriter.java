@@ -1,0 +1,123 @@
+package dev.whereabouts.store.kubernetes;
+
+import dev.whereabouts.ipam.api.Reservation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Create-if-absent, refresh, and owner-checked removal of reservation objects. There is no
+ * transaction across objects in Kubernetes, so every step re-checks the owner it is about to touch.
+ */
+final class ReservationWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReservationWriter.class);
+    private static final int ATTEMPTS = 5;
+
+    /** What reserving one address did. */
+    sealed interface Claim {
+        /** We created the object (undo by deleting it). */
+        record Created(GenericKubernetesResource object) implements Claim {}
+
+        /** The same attachment already held it; it was refreshed in place. */
+        record Held() implements Claim {}
+
+        /** Someone else holds it. */
+        record Taken(Reservation holder) implements Claim {}
+    }
+
+    private final NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+            Resource<GenericKubernetesResource>> objects;
+    private final String namespace;
+
+    ReservationWriter(MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+            Resource<GenericKubernetesResource>> all, String namespace) {
+        this.objects = all.inNamespace(namespace);
+        this.namespace = namespace;
+    }
+
+    Claim claim(Reservation r) {
+        String name = r.objectName();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            try {
+                return new Claim.Created(objects.resource(ReservationObjects.newReservation(r, namespace)).create());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != ApiErrors.CONFLICT) {
+                    throw ApiErrors.unavailable("create reservation " + name, e);
+                }
+            }
+            GenericKubernetesResource existing = get(name);
+            if (existing == null) {
+                continue; // deleted between our create and our read: try to create again
+            }
+            Reservation holder = ReservationObjects.parse(existing)
+                    .orElse(new Reservation(r.networkName(), r.ip(), ReservationObjects.owner(existing)));
+            if (!holder.owner().sameAttachment(r.owner())) {
+                return new Claim.Taken(holder);
+            }
+            if (holder.owner().equals(r.owner())) {
+                return new Claim.Held();
+            }
+            try {
+                objects.resource(ReservationObjects.reowned(existing, r.owner())).update();
+                return new Claim.Held();
+            } catch (KubernetesClientException e) {
+                if (!ApiErrors.conflict(e) && e.getCode() != ApiErrors.NOT_FOUND) {
+                    throw ApiErrors.unavailable("update reservation " + name, e);
+                }
+            }
+        }
+        throw ApiErrors.unavailable("reserve " + name,
+                new IllegalStateException("reservation kept changing under us"));
+    }
+
+    /** Undoes a {@link Claim.Created}: deletes the object only if it is still the one we created. */
+    void undo(Claim.Created created) {
+        var meta = created.object().getMetadata();
+        try {
+            objects.withName(meta.getName()).lockResourceVersion(meta.getResourceVersion()).delete();
+        } catch (KubernetesClientException e) {
+            LOG.warn("could not roll back reservation {}; the reconciler will remove it: {}",
+                    meta.getName(), e.getMessage());
+        }
+    }
+
+    /** Removes {@code r} if it is still held by the same attachment. */
+    boolean release(Reservation r) {
+        String name = r.objectName();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            GenericKubernetesResource existing = get(name);
+            if (existing == null || !ReservationObjects.owner(existing).sameAttachment(r.owner())) {
+                return false;
+            }
+            try {
+                // The precondition makes "still ours" and "delete" one step on a real API server.
+                var deleted = objects.withName(name)
+                        .lockResourceVersion(existing.getMetadata().getResourceVersion()).delete();
+                return !deleted.isEmpty();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == ApiErrors.NOT_FOUND) {
+                    return false;
+                }
+                if (e.getCode() != ApiErrors.CONFLICT) {
+                    throw ApiErrors.unavailable("delete reservation " + name, e);
+                }
+            }
+        }
+        return false;
+    }
+
+    Optional<GenericKubernetesResource> find(String name) {
+        return Optional.ofNullable(get(name));
+    }
+
+    private GenericKubernetesResource get(String name) {
+        return ApiErrors.call("get reservation " + name, () -> objects.withName(name).get());
+    }
+}

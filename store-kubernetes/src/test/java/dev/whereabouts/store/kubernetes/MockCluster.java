@@ -1,0 +1,118 @@
+package dev.whereabouts.store.kubernetes;
+
+import dev.whereabouts.ipam.spi.StoreConfig;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * fabric8's mock API server in CRUD mode with our CRD manifests from {@code deploy/crds} installed,
+ * and a kubeconfig file pointing at it, as the installer would write one.
+ */
+final class MockCluster implements AutoCloseable {
+
+    static final Path CRDS = Path.of("..", "deploy", "crds");
+
+    final KubernetesMockServer server;
+    final NamespacedKubernetesClient admin;
+    final String namespace;
+    final Path dir;
+    final Path kubeconfig;
+
+    MockCluster(String namespace) {
+        this(namespace, true);
+    }
+
+    MockCluster(String namespace, boolean crud) {
+        this.namespace = namespace;
+        this.server = crud
+                ? new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                        new KubernetesCrudDispatcher(List.of()), false)
+                : new KubernetesMockServer(false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        this.admin = server.createClient();
+        try {
+            this.dir = Files.createTempDirectory("k8s-store-test");
+            this.kubeconfig = dir.resolve("whereabouts.kubeconfig");
+            Files.writeString(kubeconfig, kubeconfigText(url(), namespace));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (crud) {
+            installCrds();
+        }
+    }
+
+    String url() {
+        return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort();
+    }
+
+    static String kubeconfigText(String server, String namespace) {
+        String ns = namespace == null ? "" : "\n    namespace: " + namespace;
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster:
+                    server: %s
+                users:
+                - name: whereabouts
+                  user:
+                    token: test-token
+                contexts:
+                - name: whereabouts-context
+                  context:
+                    cluster: mock
+                    user: whereabouts%s
+                current-context: whereabouts-context
+                """.formatted(server, ns);
+    }
+
+    private void installCrds() {
+        try (Stream<Path> files = Files.list(CRDS)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                try (InputStream in = Files.newInputStream(f)) {
+                    CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions().load(in).item();
+                    admin.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    StoreConfig config() {
+        return new StoreConfig(Map.of("type", "whereabouts", "datastore", "kubernetes",
+                "kubernetes", Map.of("kubeconfig", kubeconfig.toString())));
+    }
+
+    KubernetesIpamStore open() {
+        return (KubernetesIpamStore) new KubernetesStoreProvider().open(config());
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        server.destroy();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

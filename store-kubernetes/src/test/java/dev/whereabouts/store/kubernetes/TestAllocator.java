@@ -1,0 +1,74 @@
+package dev.whereabouts.store.kubernetes;
+
+import dev.whereabouts.ipam.api.Allocation;
+import dev.whereabouts.ipam.api.IpAddress;
+import dev.whereabouts.ipam.api.Owner;
+import dev.whereabouts.ipam.api.PoolChange;
+import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.api.PoolSnapshot;
+import dev.whereabouts.ipam.api.Reservation;
+import dev.whereabouts.ipam.spi.CommitOutcome;
+import dev.whereabouts.ipam.spi.IpamStore;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The engine's loop in miniature (read, pick the lowest free address, conditional write, retry on
+ * conflict), so the store can be exercised the way the engine uses it without depending on it.
+ */
+final class TestAllocator {
+
+    private TestAllocator() {}
+
+    static IpAddress add(IpamStore store, PoolKey key, Owner owner, boolean reserve) {
+        Set<IpAddress> taken = new HashSet<>();
+        for (int attempt = 0; attempt < 10_000; attempt++) {
+            PoolSnapshot snap = store.read(key);
+            Optional<IpAddress> mine = snap.allocations().entrySet().stream()
+                    .filter(e -> e.getValue().sameAttachment(owner)).map(e -> e.getKey()).findFirst();
+            if (mine.isPresent()) {
+                return mine.get();
+            }
+            IpAddress ip = key.range().network().next();
+            IpAddress last = key.range().lastAddress().previous();
+            while (snap.allocations().containsKey(ip) || taken.contains(ip)) {
+                if (ip.equals(last)) {
+                    throw new IllegalStateException("pool " + key + " exhausted");
+                }
+                ip = ip.next();
+            }
+            List<Reservation> res = reserve ? List.of(new Reservation(key.networkName(), ip, owner)) : List.of();
+            CommitOutcome out = store.commit(key, snap.version(),
+                    new PoolChange(List.of(new Allocation(ip, owner)), List.of(), res, List.of()));
+            switch (out) {
+                case CommitOutcome.Committed c -> {
+                    return ip;
+                }
+                case CommitOutcome.ReservationTaken t -> taken.add(t.holder().ip());
+                case CommitOutcome.Conflict c -> { }
+            }
+        }
+        throw new IllegalStateException("no progress");
+    }
+
+    static boolean del(IpamStore store, PoolKey key, Owner owner, boolean reserve) {
+        for (int attempt = 0; attempt < 10_000; attempt++) {
+            PoolSnapshot snap = store.read(key);
+            var held = snap.heldBy(owner.attachment());
+            if (held.isEmpty()) {
+                return false;
+            }
+            List<IpAddress> ips = held.stream().map(Allocation::ip).toList();
+            List<Reservation> res = reserve
+                    ? held.stream().map(a -> new Reservation(key.networkName(), a.ip(), a.owner())).toList()
+                    : List.of();
+            CommitOutcome out = store.commit(key, snap.version(), new PoolChange(List.of(), ips, List.of(), res));
+            if (out instanceof CommitOutcome.Committed) {
+                return true;
+            }
+        }
+        throw new IllegalStateException("no progress");
+    }
+}
