@@ -1,0 +1,115 @@
+package dev.whereabouts.ops.reconcile;
+
+import static dev.whereabouts.ops.reconcile.StoreFill.allocate;
+import static dev.whereabouts.ops.reconcile.StoreFill.ip;
+import static dev.whereabouts.ops.reconcile.StoreFill.owner;
+import static dev.whereabouts.ops.reconcile.StoreFill.pool;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.api.Reservation;
+import dev.whereabouts.store.tck.InMemoryStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Reservations that no pool entry backs: removed only when seen twice, the grace period apart. */
+class LeftoverReservationTest {
+
+    /** A clock the test moves. */
+    static final class StepClock extends Clock {
+        Instant now = Instant.parse("2026-03-01T04:30:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** No pods at all: the leftovers here are judged by backing only. */
+    static final PodDirectory NO_PODS = podRef -> Optional.empty();
+
+    private final InMemoryStore store = InMemoryStore.create();
+    private final PoolKey pool = pool("10.1.0.0/24", "blue");
+    private final StepClock clock = new StepClock();
+    private final Reconciler reconciler = new Reconciler(store, NO_PODS, ReconcilerOptions.DEFAULTS, clock);
+
+    @Test
+    void aCrashLeftoverIsRemovedOnTheSecondSightingAfterTheGracePeriod() {
+        Reservation crashed = new Reservation("blue", ip("10.1.0.9"), owner("c-x", "ns/x"));
+        StoreFill.reserveOnly(store, pool, crashed);
+
+        ReconcileReport first = reconciler.run();
+        assertEquals(List.of(crashed), first.pendingReservations());
+        assertEquals(List.of(), first.removedReservations());
+
+        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        ReconcileReport early = reconciler.run();
+        assertEquals(List.of(crashed), early.pendingReservations());
+
+        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        ReconcileReport due = reconciler.run();
+        assertEquals(List.of(crashed), due.removedReservations());
+        assertEquals(List.of(), store.reservations());
+    }
+
+    @Test
+    void anAddInFlightIsNotALeftover() {
+        Reservation inFlight = new Reservation("blue", ip("10.1.0.5"), owner("c-5", "ns/five"));
+        StoreFill.reserveOnly(store, pool, inFlight);
+        assertEquals(List.of(inFlight), reconciler.run().pendingReservations());
+
+        // The ADD's pool write lands before the next pass.
+        allocate(store, pool, "10.1.0.5", owner("c-5", "ns/five"));
+        clock.now = clock.now.plus(Duration.ofHours(24));
+        ReconcileReport next = new Reconciler(store, podRef -> Optional.of(alive(podRef, "10.1.0.5")),
+                ReconcilerOptions.DEFAULTS, clock).run();
+        assertEquals(List.of(), next.removedReservations());
+        assertEquals(1, store.reservations().size());
+    }
+
+    @Test
+    void aLeftoverInAnotherNetworkIsNotBackedByThisOne() {
+        allocate(store, pool, "10.1.0.7", owner("c-7", "ns/seven"));
+        Reservation other = new Reservation("red", ip("10.1.0.7"), owner("c-7", "ns/seven"));
+        StoreFill.reserveOnly(store, pool, other);
+        Reconciler r = new Reconciler(store, podRef -> Optional.of(alive(podRef, "10.1.0.7")),
+                ReconcilerOptions.DEFAULTS, clock);
+        assertEquals(List.of(other), r.run().pendingReservations());
+        clock.now = clock.now.plus(Duration.ofMinutes(5));
+        assertEquals(List.of(other), r.run().removedReservations());
+        assertTrue(store.reservations().stream().allMatch(x -> x.networkName().equals("blue")));
+    }
+
+    @Test
+    void aFreshReconcilerHasNotSeenAnythingYet() {
+        StoreFill.reserveOnly(store, pool, new Reservation("blue", ip("10.1.0.9"), owner("c-x", "ns/x")));
+        reconciler.run();
+        clock.now = clock.now.plus(Duration.ofHours(1));
+        Reconciler restarted = new Reconciler(store, NO_PODS, ReconcilerOptions.DEFAULTS, clock);
+        assertEquals(1, restarted.run().pendingReservations().size());
+        assertEquals(1, store.reservations().size());
+    }
+
+    private static PodState alive(String podRef, String ipText) {
+        return new PodState(podRef, "uid", Instant.EPOCH, "Running", false, false,
+                Optional.of(java.util.Set.of(ip(ipText))), java.util.Set.of());
+    }
+
+}
