@@ -1,0 +1,162 @@
+package dev.whereabouts.cni.launcher;
+
+import dev.whereabouts.cni.launcher.client.Frames;
+import dev.whereabouts.cni.launcher.client.Json;
+import dev.whereabouts.cni.launcher.log.LogSink;
+import dev.whereabouts.cni.launcher.log.Logs;
+import dev.whereabouts.ipam.api.AttachmentId;
+import dev.whereabouts.ipam.api.IpamException;
+import dev.whereabouts.ipam.api.Owner;
+import dev.whereabouts.ipam.engine.Ipam;
+import dev.whereabouts.ipam.engine.IpamConfig;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The CNI protocol around the engine: environment and version checks, the six commands, results in
+ * the config's {@code cniVersion}, and error objects with their codes. Used by the daemon (one
+ * handler, many concurrent calls) and in-process (one call).
+ */
+public final class CniHandler implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CniHandler.class);
+    private static final byte[] NOTHING = new byte[0];
+
+    private final Ipam ipam;
+
+    /** Serves calls with {@code ipam}, which it closes on {@link #close()}. */
+    public CniHandler(Ipam ipam) {
+        this.ipam = ipam;
+    }
+
+    /** The store provider names the engine found. */
+    public java.util.List<String> storeNames() {
+        return ipam.storeNames();
+    }
+
+    /** Runs one call; log lines of the call end up in the reply's stderr (and in {@code log_file}). */
+    public Frames.Reply handle(Map<String, String> env, byte[] stdin) {
+        var stderr = new ByteArrayOutputStream();
+        var sink = new LogSink(stderr, Logs.process().level());
+        var out = Logs.with(sink, () -> dispatch(env, stdin, sink));
+        return new Frames.Reply(out.exitCode(), out.stdout(), stderr.toByteArray());
+    }
+
+    private Frames.Reply dispatch(Map<String, String> env, byte[] stdin, LogSink sink) {
+        String command = env.getOrDefault("CNI_COMMAND", "");
+        String version = CniVersions.NEWEST;
+        try {
+            switch (command) {
+                case "" -> {
+                    return new Frames.Reply(0, NOTHING, NOTHING);
+                }
+                case "VERSION" -> {
+                    String v = "{\"cniVersion\":\"1.1.0\",\"supportedVersions\":"
+                            + dev.whereabouts.cni.launcher.client.Main.SUPPORTED + "}\n";
+                    return new Frames.Reply(0, v.getBytes(StandardCharsets.UTF_8), NOTHING);
+                }
+                case "ADD", "DEL", "CHECK", "GC", "STATUS" -> {
+                }
+                default -> throw new IpamException(IpamException.INVALID_ENVIRONMENT,
+                        "unknown CNI_COMMAND: " + command, "");
+            }
+            CniEnv.check(command, env);
+            JsonNode root = parse(stdin);
+            String configVersion = root.path("cniVersion").isString()
+                    ? root.path("cniVersion").stringValue() : "0.1.0";
+            if (!CniVersions.supported(configVersion)) {
+                throw new IpamException(IpamException.INCOMPATIBLE_VERSION, "incompatible CNI versions",
+                        "config is \"" + configVersion + "\", plugin supports " + CniVersions.SUPPORTED);
+            }
+            version = configVersion;
+            CniEnv.checkNetworkName(root.path("name").isString() ? root.path("name").stringValue() : "");
+            requireVersion(command, version);
+            String rawArgs = env.getOrDefault("CNI_ARGS", "");
+            CniArgs args = CniArgs.parse(rawArgs);
+            IpamConfig config = ipam.load(stdin, rawArgs, env);
+            sink.configure(config.logFile(), config.logLevel());
+            LOG.debug("{} for {} on {} ({})", command, env.get("CNI_CONTAINERID"), config.name(),
+                    config.datastore());
+            return run(command, env, args, config, version);
+        } catch (IpamException e) {
+            LOG.error("{} failed: {} {}", command, e.msg(), e.details());
+            return error(version, e.code(), e.msg(), e.details());
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("{} failed unexpectedly", command, e);
+            return error(version, IpamException.INTERNAL, String.valueOf(e.getMessage()), e.toString());
+        }
+    }
+
+    private Frames.Reply run(String command, Map<String, String> env, CniArgs args, IpamConfig config,
+            String version) {
+        var owner = new Owner(env.getOrDefault("CNI_CONTAINERID", ""), env.getOrDefault("CNI_IFNAME", ""),
+                args.podRef());
+        switch (command) {
+            case "ADD" -> {
+                String json = ipam.add(config, owner).toJson(version);
+                return new Frames.Reply(0, (json.endsWith("\n") ? json : json + "\n")
+                        .getBytes(StandardCharsets.UTF_8), NOTHING);
+            }
+            case "DEL" -> {
+                try {
+                    ipam.del(config, new AttachmentId(owner.containerId(), owner.ifName()));
+                } catch (RuntimeException | LinkageError e) {
+                    // DEL is best effort: a store fault must not block the runtime's cleanup
+                    LOG.error("DEL of {} could not release in the store, reporting success: {}",
+                            owner.attachment(), describe(e), e);
+                }
+            }
+            case "CHECK" -> ipam.check(config, owner);
+            case "GC" -> ipam.gc(config);
+            case "STATUS" -> ipam.status(config);
+            default -> throw new IllegalStateException(command);
+        }
+        return new Frames.Reply(0, NOTHING, NOTHING);
+    }
+
+    private static String describe(Throwable e) {
+        return e instanceof IpamException i ? i.msg() + " " + i.details() : e.toString();
+    }
+
+    private static void requireVersion(String command, String version) {
+        String min = switch (command) {
+            case "CHECK" -> "0.4.0";
+            case "GC", "STATUS" -> "1.1.0";
+            default -> "0.1.0";
+        };
+        if (!CniVersions.atLeast(version, min)) {
+            throw new IpamException(IpamException.INCOMPATIBLE_VERSION,
+                    "config version does not allow " + command, "config is \"" + version + "\"");
+        }
+    }
+
+    private static JsonNode parse(byte[] stdin) {
+        try {
+            JsonNode root = JsonMapper.shared().readTree(stdin);
+            if (root == null || !root.isObject()) {
+                throw new IpamException(IpamException.DECODING_FAILURE,
+                        "error decoding network configuration", "not a JSON object");
+            }
+            return root;
+        } catch (JacksonException e) {
+            throw new IpamException(IpamException.DECODING_FAILURE,
+                    "error decoding network configuration", e.getOriginalMessage());
+        }
+    }
+
+    static Frames.Reply error(String version, int code, String msg, String details) {
+        return new Frames.Reply(1, Json.error(version, code, msg, details).getBytes(StandardCharsets.UTF_8),
+                NOTHING);
+    }
+
+    @Override
+    public void close() {
+        ipam.close();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.whereabouts.cni.launcher;
+
+import dev.whereabouts.cni.launcher.client.Frames;
+import dev.whereabouts.cni.launcher.client.NativeExit;
+import dev.whereabouts.cni.launcher.client.SocketPath;
+import dev.whereabouts.cni.launcher.daemon.Daemon;
+import dev.whereabouts.cni.launcher.log.Logs;
+import dev.whereabouts.ipam.engine.Ipam;
+import dev.whereabouts.ops.Operations;
+import dev.whereabouts.ops.OpsConfig;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The full plugin's entry on the module path: {@code daemon [--socket PATH]} runs the node daemon,
+ * {@code stores} lists the store providers found, {@code run} serves one CNI call in this JVM
+ * without trying a daemon, {@code ctl} is the operator CLI and {@code install} the DaemonSet's node
+ * install; anything else is a normal plugin call through the client.
+ */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    /** Dispatches on the first argument. */
+    public static void main(String[] args) throws Exception {
+        quietJul();
+        String sub = args.length > 0 ? args[0] : "";
+        switch (sub) {
+            case "daemon" -> daemon(args);
+            case "stores" -> {
+                try (var ipam = Ipam.withDiscoveredStores()) {
+                    System.out.println(String.join("\n", ipam.storeNames()));
+                }
+            }
+            case "run" -> runOnce();
+            case "ctl" -> System.exit(Operations.ctl(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            case "install" -> Operations.install(System.getenv());
+            default -> dev.whereabouts.cni.launcher.client.Main.main(args);
+        }
+    }
+
+    /** gRPC logs through java.util.logging at INFO; keep only its warnings, on stderr. */
+    static void quietJul() {
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    }
+
+    private static void runOnce() throws IOException {
+        var request = new Frames.Request(System.getenv(), System.in.readAllBytes());
+        Frames.Reply reply;
+        try (var handler = new CniHandler(Ipam.withDiscoveredStores())) {
+            reply = handler.handle(request.env(), request.stdin());
+        }
+        var err = new FileOutputStream(FileDescriptor.err);
+        var out = new FileOutputStream(FileDescriptor.out);
+        err.write(reply.stderr());
+        out.write(reply.stdout());
+        out.flush();
+        NativeExit.exit(reply.exitCode());
+    }
+
+    private static void daemon(String[] args) throws Exception {
+        Path socket = Path.of(SocketPath.DEFAULT);
+        Path flatFile = OpsConfig.DEFAULT_FLAT_FILE;
+        boolean tcp = true;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--socket") && i + 1 < args.length) {
+                socket = Path.of(args[++i]);
+            } else if (args[i].equals("--flat-file") && i + 1 < args.length) {
+                flatFile = Path.of(args[++i]);
+            } else if (args[i].equals("--no-tcp")) {
+                tcp = false;
+            } else {
+                var err = new FileOutputStream(FileDescriptor.err);
+                err.write(("usage: whereabouts daemon [--socket PATH] [--flat-file PATH] [--no-tcp]\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                System.exit(2);
+            }
+        }
+        var daemon = new Daemon(socket, new CniHandler(Ipam.withDiscoveredStores()), tcp);
+        daemon.bind();
+        // The reconciler and the kubeconfig refresh live and die with the daemon; each starts only
+        // where it applies and logs why when it does not. The shutdown hook stops them, because the
+        // JVM halts once the hooks are done, whatever the main thread was doing.
+        AutoCloseable services = Operations.daemonServices(flatFile, System.getenv());
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Logs.process().log(dev.whereabouts.cni.launcher.log.LogLevel.VERBOSE,
+                    "signal received, shutting down", null);
+            daemon.close();
+            try {
+                services.close();
+            } catch (Exception e) {
+                Logs.process().log(dev.whereabouts.cni.launcher.log.LogLevel.ERROR, "stopping daemon services", e);
+            }
+            stopped.countDown();
+        }, "whereabouts-shutdown"));
+        daemon.serve();
+        stopped.await();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.whereabouts.cni.launcher.client;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The per-call plugin process: forwards {@code {env, stdin}} to the node daemon and prints its reply,
+ * or runs the call in-process when no daemon listens.
+ *
+ * <p>This class and its package use only {@code java.base}; a test asserts that no JSON, logging,
+ * engine or store class is loaded on the daemon path, which is what keeps the call short.
+ */
+public final class Main {
+
+    /** Versions this plugin accepts, also the VERSION answer. */
+    public static final String SUPPORTED =
+            "[\"0.1.0\",\"0.2.0\",\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]";
+    static final String VERSION_REPLY = "{\"cniVersion\":\"1.1.0\",\"supportedVersions\":" + SUPPORTED + "}\n";
+
+    private Main() {
+    }
+
+    /** Entry point of {@code bin/whereabouts} for CNI calls. */
+    public static void main(String[] args) {
+        var out = new FileOutputStream(FileDescriptor.out);
+        var err = new FileOutputStream(FileDescriptor.err);
+        int status;
+        try {
+            Frames.Reply reply = call(System.getenv());
+            err.write(reply.stderr());
+            out.write(reply.stdout());
+            status = reply.exitCode();
+        } catch (Throwable t) {
+            status = 1;
+            try {
+                out.write(Json.error("1.1.0", 999, "whereabouts plugin failure", String.valueOf(t))
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (IOException ignored) {
+                // stdout is gone; the exit status still says failure
+            }
+        }
+        try {
+            out.flush();
+            err.flush();
+        } catch (IOException ignored) {
+            // nothing left to tell anyone
+        }
+        if (inProcess) {
+            NativeExit.exit(status); // store threads may linger: leave without waiting for them
+        } else {
+            NativeExit.halt(status);
+        }
+    }
+
+    /** Set when the call ran in this process, so that store threads may still be alive. */
+    private static boolean inProcess;
+
+    static Frames.Reply call(Map<String, String> env) throws IOException {
+        String command = env.get("CNI_COMMAND");
+        if (command == null || command.isEmpty()) {
+            return new Frames.Reply(0, new byte[0], about().getBytes(StandardCharsets.UTF_8));
+        }
+        if (command.equals("VERSION")) {
+            // the Go library ignores stdin for VERSION and answers with its own version
+            return new Frames.Reply(0, VERSION_REPLY.getBytes(StandardCharsets.UTF_8), new byte[0]);
+        }
+        var request = new Frames.Request(env, System.in.readAllBytes());
+        Optional<Frames.Reply> reply;
+        try {
+            reply = DaemonClient.call(SocketPath.find(env, request.stdin()), request);
+        } catch (DaemonClient.BrokenCall e) {
+            if (!command.equals("DEL")) {
+                // the daemon may have done the work; let the runtime retry rather than guess
+                return new Frames.Reply(1, Json.error("1.1.0", 11, "whereabouts daemon call failed",
+                        e.getMessage()).getBytes(StandardCharsets.UTF_8), new byte[0]);
+            }
+            reply = Optional.empty(); // DEL is idempotent: running it again here is safe
+        }
+        if (reply.isPresent()) {
+            return reply.get();
+        }
+        inProcess = true;
+        return Fallback.run(request);
+    }
+
+    static String about() {
+        return "CNI whereabouts plugin (Java) 0.1.0\nCNI protocol versions supported: "
+                + SUPPORTED.replace("\"", "").replace("[", "").replace("]", "").replace(",", ", ") + "\n";
+    }
+}

@@ -1,0 +1,83 @@
+package dev.whereabouts.cni.launcher.client;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Finds the daemon socket without a JSON library: env {@code WHEREABOUTS_DAEMON_SOCKET}, else the
+ * string value of the first {@code "daemon_socket"} key in stdin, else the default.
+ *
+ * <p>The scan only has to agree with the daemon's real parser for well-formed configs; a config
+ * that fools it connects to a socket that does not exist, and the call then runs in-process where
+ * the full parser reports the real problem.
+ */
+public final class SocketPath {
+
+    /** Same default as the engine's {@code daemon_socket}. */
+    public static final String DEFAULT = "/run/whereabouts/daemon.sock";
+    static final String ENV = "WHEREABOUTS_DAEMON_SOCKET";
+
+    private SocketPath() {
+    }
+
+    /** The socket to try for this call. */
+    public static Path find(Map<String, String> env, byte[] stdin) {
+        String fromEnv = env.get(ENV);
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return Path.of(fromEnv);
+        }
+        String fromConfig = scan(new String(stdin, StandardCharsets.UTF_8), "daemon_socket");
+        return Path.of(fromConfig == null || fromConfig.isEmpty() ? DEFAULT : fromConfig);
+    }
+
+    /** The string value after {@code "key"} and a colon, or null. Handles the usual escapes. */
+    static String scan(String json, String key) {
+        String needle = '"' + key + '"';
+        int at = json.indexOf(needle);
+        while (at >= 0) {
+            int i = skipSpace(json, at + needle.length());
+            if (i < json.length() && json.charAt(i) == ':') {
+                i = skipSpace(json, i + 1);
+                return i < json.length() && json.charAt(i) == '"' ? readString(json, i + 1) : null;
+            }
+            at = json.indexOf(needle, at + 1);
+        }
+        return null;
+    }
+
+    private static int skipSpace(String s, int i) {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static String readString(String s, int i) {
+        var sb = new StringBuilder();
+        while (i < s.length()) {
+            char c = s.charAt(i++);
+            if (c == '"') {
+                return sb.toString();
+            }
+            if (c == '\\' && i < s.length()) {
+                char e = s.charAt(i++);
+                switch (e) {
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case 'u' -> {
+                        if (i + 4 > s.length()) {
+                            return null;
+                        }
+                        sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                        i += 4;
+                    }
+                    default -> sb.append(e);
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,53 @@
+#!/bin/bash
+# Builds the self-contained plugin tree target/whereabouts/ (runtime/, lib/, bin/whereabouts, the
+# client's AOT cache) and target/whereabouts-<version>.tar.gz. Called by Maven in the package phase
+# after copy-dependencies has filled lib/; runnable by hand with the same arguments.
+set -euo pipefail
+jdk=$1 target=$2 jar=$3
+tree=$target/whereabouts
+lib=$tree/lib
+cp "$target/$jar" "$lib/"
+
+# JDK modules: what jdeps sees in the jars, plus what is only reached through ServiceLoader or
+# reflection (jdeps cannot see those): TLS curves for etcd/Kubernetes, JNDI DNS for gRPC name
+# resolution, SO_PEERCRED for the daemon, Unsafe for Netty.
+lean=java.base,java.logging,java.naming,java.net.http,java.xml,java.management,jdk.unsupported,jdk.crypto.ec,jdk.net,jdk.naming.dns,jdk.charsets,java.security.jgss,jdk.crypto.cryptoki
+found=$("$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
+          --module-path "$lib" --add-modules ALL-MODULE-PATH 2>/dev/null || true)
+modules=$lean${found:+,$found}
+echo "jlink modules: $modules"
+rm -rf "$tree/runtime"
+"$jdk/bin/jlink" --add-modules "$modules" --output "$tree/runtime" \
+  --strip-debug --no-man-pages --no-header-files --compress=zip-6 --generate-cds-archive \
+  $(command -v objcopy >/dev/null && echo --strip-native-debug-symbols=objcopy="$(command -v objcopy)")
+# the archive for heaps above 32 GB (no compressed oops) is dead weight for a CNI plugin
+rm -f "$tree/runtime/lib/server/classes_nocoops.jsa"
+
+mkdir -p "$tree/bin"
+sed -e "s|@JAR@|$jar|g" "$(dirname "$0")/whereabouts.sh" > "$tree/bin/whereabouts"
+chmod 0755 "$tree/bin/whereabouts"
+
+# Train the client's AOT cache on the daemon path with exactly the flags and jars it ships with.
+rm -f "$lib/client.aot"
+work=$(mktemp -d)
+trap 'kill "$daemon" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+mkdir -m 0700 "$work/run"
+WHEREABOUTS_LOG_LEVEL=error "$tree/bin/whereabouts" daemon --socket "$work/run/d.sock" &
+daemon=$!
+for _ in $(seq 1 300); do [ -S "$work/run/d.sock" ] && break; sleep 0.1; done
+[ -S "$work/run/d.sock" ] || { echo "training daemon did not start" >&2; exit 1; }
+config='{"cniVersion":"1.0.0","name":"train","ipam":{"type":"whereabouts","datastore":"file","file":{"data_dir":"'$work'/data"},"attachments_dir":"'$work'/attachments","range":"10.99.0.0/24"}}'
+for cmd in ADD; do
+  out=$(echo "$config" | env WHEREABOUTS_AOT_TRAINING=1 WHEREABOUTS_CLIENT=jvm WHEREABOUTS_DAEMON_SOCKET="$work/run/d.sock" \
+      WHEREABOUTS_CLIENT_OPTS="-XX:AOTCacheOutput=$lib/client.aot.$cmd" \
+      CNI_COMMAND=$cmd CNI_CONTAINERID=train CNI_NETNS=/proc/self/ns/net CNI_IFNAME=eth0 CNI_PATH=/bin \
+      "$tree/bin/whereabouts" 2>"$work/train.err") || true
+  echo "training $cmd -> $out"
+done
+mv "$lib/client.aot.ADD" "$lib/client.aot"
+rm -f "$lib"/client.aot.*
+kill "$daemon"; wait "$daemon" || true
+
+version=${jar%.jar}; version=${version#cni-launcher-}
+tar -C "$target" -czf "$target/whereabouts-$version.tar.gz" whereabouts
+du -sh "$tree" | sed 's/^/plugin tree size: /'

@@ -1,0 +1,76 @@
+#!/bin/bash
+# whereabouts CNI plugin (docs/launcher.md).
+#   whereabouts daemon [--socket PATH] [--no-tcp]   the node daemon
+#   whereabouts stores                              lists the store providers found
+#   whereabouts run                                 one CNI call in a full JVM, never trying a daemon
+#   whereabouts ctl ...                             the operator CLI (pools, show, who, release, reconcile)
+#   whereabouts install                             the DaemonSet's node install (plugin, kubeconfig, flat file)
+# A CNI call is forwarded by this shell to the node daemon's token-guarded loopback port when the
+# daemon published one (<socket>.tcp, root-only) and runs in this network namespace; otherwise the
+# java.base-only JVM client (AOT-cached) forwards over the UNIX socket, or runs the call in-process
+# when no daemon answers. Only the CNI result goes to stdout.
+case "$0" in */*) self=$0 ;; *) self=$(command -v -- "$0") ;; esac
+[ -L "$self" ] && self=$(readlink -f -- "$self")
+bin=${self%/*}
+case "$bin" in */*) home=${bin%/*} ;; *) home=. ;; esac
+java=$home/runtime/bin/java
+# JVM unified-logging warnings go to stdout by default; stdout belongs to the CNI result.
+quiet="-Xlog:disable -Xlog:all=warning:stderr"
+
+full() {
+  exec "$java" $quiet -XX:+UseSerialGC --sun-misc-unsafe-memory-access=allow \
+    --enable-native-access=dev.whereabouts.cni.launcher $WHEREABOUTS_JAVA_OPTS \
+    -p "$home/lib" --add-modules ALL-MODULE-PATH -m dev.whereabouts.cni.launcher/dev.whereabouts.cni.launcher.Launcher "$@"
+}
+
+client() {
+  # The AOT cache (trained at package time with exactly these flags) contains the CDS archive, so
+  # -Xshare may not be given with it; without a cache the runtime's default CDS archive is used.
+  local share=-Xshare:auto
+  [ -f "$home/lib/client.aot" ] && share=-XX:AOTCache=$home/lib/client.aot
+  [ -n "$WHEREABOUTS_AOT_TRAINING" ] && share=
+  exec "$java" $quiet -XX:TieredStopAtLevel=1 -XX:+UseSerialGC $share \
+    --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow $WHEREABOUTS_CLIENT_OPTS \
+    -cp "$home/lib/@JAR@" dev.whereabouts.cni.launcher.client.Main "$@"
+}
+
+case "$1" in daemon|stores|run|ctl|install) full "$@" ;; esac
+[ -z "$CNI_COMMAND" ] || [ "$CNI_COMMAND" = VERSION ] || [ "$WHEREABOUTS_CLIENT" = jvm ] && client "$@"
+
+export LC_ALL=C # lengths below are byte counts
+IFS= read -r -d '' stdin
+sock=$WHEREABOUTS_DAEMON_SOCKET
+if [ -z "$sock" ]; then
+  re='"daemon_socket"[[:space:]]*:[[:space:]]*"([^"\\]*)"'
+  [[ $stdin =~ $re ]] && sock=${BASH_REMATCH[1]}
+fi
+sock=${sock:-/run/whereabouts/daemon.sock}
+
+# Only talk TCP to a live daemon of this network namespace that proves it knows the server token.
+# The pid check costs no fork; a daemon in a pod has another pid namespace, so compare the netns text.
+if IFS=' ' read -r port ctoken stoken pid netns 2>/dev/null < "$sock.tcp" \
+    && { [[ /proc/$pid/ns/net -ef /proc/$$/ns/net ]] || [ "$(readlink /proc/$$/ns/net 2>/dev/null)" = "$netns" ]; } \
+    && { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+  if IFS=' ' read -r -t 10 magic token <&3 && [ "$magic $token" = "WHD1 $stoken" ]; then
+    envblob=
+    for name in $(compgen -e); do
+      value=${!name}
+      [[ $value == *$'\n'* ]] || envblob+="$name=$value"$'\n'
+    done
+    printf 'WHT1 %s %d %d\n%s%s' "$ctoken" "${#envblob}" "${#stdin}" "$envblob" "$stdin" >&3
+    if IFS=' ' read -r -t 600 code olen elen <&3; then
+      out= err=
+      [ "$olen" -gt 0 ] && IFS= read -r -N "$olen" out <&3
+      [ "$elen" -gt 0 ] && IFS= read -r -N "$elen" err <&3
+      printf '%s' "$err" >&2
+      printf '%s' "$out"
+      exit "$code"
+    fi
+    if [ "$CNI_COMMAND" != DEL ]; then # the daemon may have done the work: let the runtime retry
+      printf '{"cniVersion":"1.1.0","code":11,"msg":"whereabouts daemon call failed","details":"no reply"}\n'
+      exit 1
+    fi
+  fi
+  exec 3<&-
+fi
+client "$@" <<<"$stdin"
