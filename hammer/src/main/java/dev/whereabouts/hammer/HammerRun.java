@@ -1,0 +1,166 @@
+package dev.whereabouts.hammer;
+
+import dev.whereabouts.ipam.api.AttachmentId;
+import dev.whereabouts.ipam.api.IpAddress;
+import dev.whereabouts.ipam.api.Owner;
+import dev.whereabouts.ipam.api.PoolSnapshot;
+import dev.whereabouts.ipam.api.Reservation;
+import dev.whereabouts.ipam.engine.Ipam;
+import dev.whereabouts.ipam.engine.IpamConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** One hammer run: start the store, run and kill workers, then check. */
+final class HammerRun implements Callable<HammerReport> {
+
+    private final HammerOptions options;
+    private final Random random;
+
+    HammerRun(HammerOptions options) {
+        this.options = options;
+        this.random = new Random(options.seed());
+    }
+
+    @Override
+    public HammerReport call() throws Exception {
+        Path work = Files.createDirectories(options.workDir());
+        try (HammerBackend backend = HammerBackend.start(options.store(), work)) {
+            Path config = work.resolve("network.json");
+            Files.writeString(config, networkConfig(backend, List.of()));
+            int killed = runWorkers(config, work);
+            List<List<OpLog.Entry>> journals = new ArrayList<>();
+            for (int w = 0; w < options.workers(); w++) {
+                journals.add(OpLog.read(journal(work, w)));
+            }
+            HammerChecker.Journals seen = HammerChecker.readJournals(journals);
+            return check(backend, work, seen, killed);
+        }
+    }
+
+    private int runWorkers(Path config, Path work) throws Exception {
+        int perWorker = Math.max(1, options.operations() / options.workers());
+        Process[] workers = new Process[options.workers()];
+        for (int w = 0; w < workers.length; w++) {
+            workers[w] = startWorker(config, work, w, perWorker);
+        }
+        int killed = 0;
+        while (true) {
+            List<Integer> running = new ArrayList<>();
+            for (int w = 0; w < workers.length; w++) {
+                if (workers[w].isAlive()) {
+                    running.add(w);
+                } else if (workers[w].exitValue() != 0) {
+                    throw new IllegalStateException("worker " + w + " failed with exit " + workers[w].exitValue()
+                            + "; see " + work.resolve("worker-" + w + ".err"));
+                }
+            }
+            if (running.isEmpty()) {
+                return killed;
+            }
+            if (options.killsPerSecond() <= 0) {
+                Thread.sleep(50);
+                continue;
+            }
+            // Exponential gaps: kills land at random moments, inside operations as often as between them.
+            long gapMillis = (long) (-Math.log(1 - random.nextDouble()) * 1000 / options.killsPerSecond());
+            Thread.sleep(Math.min(gapMillis, 2_000));
+            int victim = running.get(random.nextInt(running.size()));
+            if (workers[victim].isAlive()) {
+                workers[victim].destroyForcibly().waitFor();
+                killed++;
+                workers[victim] = startWorker(config, work, victim, perWorker);
+            }
+        }
+    }
+
+    private Process startWorker(Path config, Path work, int worker, int operations) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"), HammerWorker.class.getName(),
+                config.toString(), Integer.toString(worker), Long.toString(options.seed()),
+                Integer.toString(operations), journal(work, worker).toString()));
+        if (options.plugin() != null) {
+            cmd.add(options.plugin().toString());
+        }
+        return new ProcessBuilder(cmd)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("worker-" + worker + ".err").toFile()))
+                .start();
+    }
+
+    private HammerReport check(HammerBackend backend, Path work, HammerChecker.Journals seen, int killed)
+            throws Exception {
+        List<String> violations = new ArrayList<>(seen.duplicates());
+        violations.addAll(seen.unstable());
+        try (Ipam ipam = Ipam.withDiscoveredStores()) {
+            Path gcConfig = work.resolve("network-gc.json");
+            Files.writeString(gcConfig, networkConfig(backend, List.copyOf(seen.live().keySet())));
+            IpamConfig cfg = ipam.load(Files.readAllBytes(gcConfig), "", Map.of());
+            Map<IpAddress, Owner> before = storedAllocations(backend);
+            List<String> lost = HammerChecker.lost(seen.live(), before);
+            violations.addAll(lost);
+            ipam.gc(cfg);
+            int reclaimed;
+            try (var store = StoreAccess.open(backend)) {
+                reclaimed = LeftoverSweep.run(store, seen.live(), storedAllocations(backend));
+            }
+            Map<IpAddress, Owner> after = storedAllocations(backend);
+            List<String> leaked = HammerChecker.leaked(seen.live(), after, storedReservations(backend));
+            violations.addAll(leaked);
+            return new HammerReport(seen.operations(), seen.adds(), seen.dels(), killed,
+                    seen.duplicates().size() + seen.unstable().size(), lost.size(), leaked.size(), reclaimed,
+                    violations);
+        }
+    }
+
+    private Map<IpAddress, Owner> storedAllocations(HammerBackend backend) {
+        try (var store = StoreAccess.open(backend)) {
+            Map<IpAddress, Owner> all = new HashMap<>();
+            for (var key : store.pools()) {
+                PoolSnapshot snapshot = store.read(key);
+                all.putAll(snapshot.allocations());
+            }
+            return all;
+        }
+    }
+
+    private Set<IpAddress> storedReservations(HammerBackend backend) {
+        try (var store = StoreAccess.open(backend)) {
+            return store.reservations().stream().map(Reservation::ip).collect(Collectors.toCollection(HashSet::new));
+        }
+    }
+
+    private String networkConfig(HammerBackend backend, List<AttachmentId> valid) {
+        String attachments = valid.stream()
+                .map(a -> "{\"containerID\":\"" + a.containerId() + "\",\"ifname\":\"" + a.ifName() + "\"}")
+                .collect(Collectors.joining(","));
+        return """
+                {"cniVersion":"1.1.0","name":"hammer","type":"bridge",
+                 "cni.dev/valid-attachments":[%s],
+                 "ipam":{"type":"whereabouts","range":"10.88.0.0/%d","daemon_socket":"%s",
+                  "attachments_dir":"%s",%s}}
+                """.formatted(attachments, options.prefix(), options.workDir().resolve("no-daemon.sock"),
+                options.workDir().resolve("attachments"), backend.ipamFields());
+    }
+
+    private static Path journal(Path work, int worker) {
+        return work.resolve("worker-" + worker + ".journal");
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
