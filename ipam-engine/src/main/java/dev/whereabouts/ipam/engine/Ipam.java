@@ -96,7 +96,7 @@ public final class Ipam implements AutoCloseable {
         List<Allocator.Taken> taken = new ArrayList<>();
         List<CniResult.Ip> ips = new ArrayList<>();
         try {
-            for (RangeConfig r : n.ipam().ranges()) {
+            for (RangeConfig r : Plans.ranges(n, store)) {
                 Allocator.Taken t = allocator.allocate(Plans.plan(n, r, store), owner, deadline);
                 taken.add(t);
                 ips.add(new CniResult.Ip(new Cidr(t.ip(), r.range().prefix()), r.gateway()));
@@ -141,7 +141,14 @@ public final class Ipam implements AutoCloseable {
         AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
         Set<PoolKey> pools = new LinkedHashSet<>();
         List<IpamException> errors = new ArrayList<>();
-        for (RangeConfig r : n.ipam().ranges()) {
+        List<RangeConfig> ranges = List.of();
+        try {
+            ranges = Plans.ranges(n, store);
+        } catch (IpamException e) {
+            LOG.warn("DEL {}: the node's ranges are unknown, releasing in the journalled pools only: {}", attachment,
+                    e.getMessage());
+        }
+        for (RangeConfig r : ranges) {
             try {
                 pools.add(Plans.plan(n, r, store).key());
             } catch (IpamException e) {
@@ -171,7 +178,7 @@ public final class Ipam implements AutoCloseable {
     public void check(IpamConfig config, Owner owner) {
         NetworkConfig n = config.network();
         IpamStore store = stores.open(n.ipam().datastore(), config.storeConfig());
-        for (RangeConfig r : n.ipam().ranges()) {
+        for (RangeConfig r : Plans.ranges(n, store)) {
             RangePlan plan = Plans.plan(n, r, store);
             PoolSnapshot snapshot = store.read(plan.key());
             boolean held = snapshot.allocations().values().stream()

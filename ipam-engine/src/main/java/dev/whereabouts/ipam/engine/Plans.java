@@ -5,6 +5,7 @@ import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.engine.alloc.RangePlan;
 import dev.whereabouts.ipam.engine.config.NetworkConfig;
+import dev.whereabouts.ipam.engine.config.NodeRangesConfig;
 import dev.whereabouts.ipam.engine.config.RangeConfig;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.NodeRangeSource;
@@ -22,17 +23,45 @@ final class Plans {
 
     private Plans() {}
 
+    /**
+     * The ranges to take one address from each: the configured ones, or with {@code node_ranges} the
+     * node's own CIDRs, read from the store at every call so a changed Node is followed.
+     */
+    static List<RangeConfig> ranges(NetworkConfig n, IpamStore store) {
+        Optional<NodeRangesConfig> fromNode = n.ipam().nodeRanges();
+        if (fromNode.isEmpty()) {
+            return n.ipam().ranges();
+        }
+        String node = nodeName(n);
+        List<Cidr> cidrs = nodeSource(n, store, "node_ranges").nodeRanges(node, fromNode.get().annotation());
+        if (cidrs.isEmpty()) {
+            throw new IpamException(IpamException.TRY_AGAIN_LATER, "node " + node + " has no pod CIDRs yet",
+                    "node_ranges: neither spec.podCIDRs nor annotation '" + fromNode.get().annotation() + "' is set");
+        }
+        return cidrs.stream().map(c -> fromNode.get().rangeFor(c, n.ipam().gateway())).toList();
+    }
+
+    private static NodeRangeSource nodeSource(NetworkConfig n, IpamStore store, String field) {
+        if (store instanceof NodeRangeSource nodes) {
+            return nodes;
+        }
+        throw new IpamException(IpamException.INVALID_CONFIG, field + " needs a datastore that knows the cluster's nodes",
+                "field 'ipam.datastore' value '" + n.ipam().datastore() + "': this store has no nodes");
+    }
+
     static RangePlan plan(NetworkConfig n, RangeConfig r, IpamStore store) {
         String networkName = n.ipam().networkName();
+        if (n.ipam().nodeRanges().isPresent()) {
+            // Node CIDRs are the node's own: its name in the key keeps the pool names of two nodes
+            // apart even if an operator hands out overlapping CIDRs by mistake.
+            PoolKey key = new PoolKey(r.range(), networkName, nodeName(n));
+            return RangePlan.of(key, r.range(), r.start(), r.end(), excludingGateway(r, r.range()), r.excludeText());
+        }
         if (n.ipam().nodeSliceSize().isEmpty()) {
             return RangePlan.of(PoolKey.of(r.range(), networkName), r.range(), r.start(), r.end(),
                     excludingGateway(r, r.range()), r.excludeText());
         }
-        if (!(store instanceof NodeRangeSource nodes)) {
-            throw new IpamException(IpamException.INVALID_CONFIG,
-                    "node_slice_size needs a datastore that knows node slices",
-                    "field 'ipam.datastore' value '" + n.ipam().datastore() + "': this store has no node slices");
-        }
+        NodeRangeSource nodes = nodeSource(n, store, "node_slice_size");
         String node = nodeName(n);
         String poolName = networkName.isEmpty() ? n.name() : networkName;
         Cidr slice = nodes.nodeSlice(poolName, node).orElseThrow(() -> new IpamException(

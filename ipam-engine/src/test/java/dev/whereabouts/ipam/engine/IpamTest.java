@@ -261,4 +261,40 @@ class IpamTest {
         assertEquals(IpamException.TRY_AGAIN_LATER, e.code());
         assertEquals("no allocated node slice for node node-b", e.getMessage());
     }
+
+    @Test
+    void nodeRangesTakeOneAddressFromEachOfTheNodesCidrs() {
+        store().assignNodeRanges("node-a", "", List.of(Cidr.parse("10.244.1.0/24"), Cidr.parse("fd00:10:244:1::/64")));
+        store().assignNodeRanges("node-a", "example.com/ranges", List.of(Cidr.parse("192.168.50.0/28")));
+        Conf conf = conf().ipam("node_ranges", true).ipam("gateway", "10.244.1.1").ipam("exclude", List.of("10.244.1.2"));
+        IpamConfig c = ipam.load(conf.bytes(), "", Map.of("NODENAME", "node-a"));
+        CniResult r = ipam.add(c, owner("a"));
+        assertEquals(List.of("10.244.1.3/24", "fd00:10:244:1::1/64"),
+                r.ips().stream().map(ip -> ip.address().toString()).toList(), "gateway and exclude skipped, one per family");
+        assertEquals("10.244.1.1", r.ips().getFirst().gateway().orElseThrow().toString());
+        PoolKey v4 = new PoolKey(Cidr.parse("10.244.1.0/24"), "", "node-a");
+        assertEquals(1, store().allocations(v4).size());
+        ipam.del(c, owner("a").attachment());
+        assertEquals(Map.of(), store().allocations(v4));
+
+        IpamConfig annotated = ipam.load(conf().ipam("node_ranges", Map.of("annotation", "example.com/ranges")).bytes(),
+                "", Map.of("NODENAME", "node-a"));
+        assertEquals("192.168.50.1/28", ipam.add(annotated, owner("b")).ips().getFirst().address().toString());
+
+        IpamConfig unknownNode = ipam.load(conf.bytes(), "", Map.of("NODENAME", "node-z"));
+        IpamException e = assertThrows(IpamException.class, () -> ipam.add(unknownNode, owner("c")));
+        assertEquals(IpamException.TRY_AGAIN_LATER, e.code());
+        ipam.del(unknownNode, owner("c").attachment()); // DEL stays best effort
+    }
+
+    @Test
+    void nodeRangesReplaceTheConfiguredRanges() {
+        IpamException e = assertThrows(IpamException.class,
+                () -> ipam.load(conf().range("10.0.0.0/24").ipam("node_ranges", true).bytes(), "", Map.of()));
+        assertEquals(IpamException.INVALID_CONFIG, e.code());
+        assertTrue(e.details().contains("node_ranges"), e.details());
+        IpamException bad = assertThrows(IpamException.class,
+                () -> ipam.load(conf().ipam("node_ranges", "yes").bytes(), "", Map.of()));
+        assertEquals(IpamException.INVALID_CONFIG, bad.code());
+    }
 }

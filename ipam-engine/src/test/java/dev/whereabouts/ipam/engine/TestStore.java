@@ -35,6 +35,7 @@ final class TestStore implements IpamStore, NodeRangeSource {
     private final Map<PoolKey, Pool> pools = new HashMap<>();
     private final Map<ResKey, Reservation> reservations = new HashMap<>();
     private final Map<String, Cidr> slices = new HashMap<>();
+    private final Map<String, List<Cidr>> nodeCidrs = new HashMap<>();
     private long clock;
     private Random random = new Random(0);
     private double conflictRate;
@@ -57,6 +58,11 @@ final class TestStore implements IpamStore, NodeRangeSource {
 
     synchronized void assignSlice(String pool, String node, Cidr slice) {
         slices.put(pool + "/" + node, slice);
+    }
+
+    /** The node's CIDRs: under {@code annotation}, or {@code ""} for its spec.podCIDRs. */
+    synchronized void assignNodeRanges(String node, String annotation, List<Cidr> cidrs) {
+        nodeCidrs.put(node + "|" + annotation, List.copyOf(cidrs));
     }
 
     @Override
@@ -137,8 +143,9 @@ final class TestStore implements IpamStore, NodeRangeSource {
     }
 
     @Override
-    public List<Cidr> nodeRanges(String nodeName, String annotation) {
-        return List.of();
+    public synchronized List<Cidr> nodeRanges(String nodeName, String annotation) {
+        List<Cidr> annotated = annotation.isEmpty() ? null : nodeCidrs.get(nodeName + "|" + annotation);
+        return annotated != null ? annotated : nodeCidrs.getOrDefault(nodeName + "|", List.of());
     }
 
     /** Allocations of one pool, for assertions. */

@@ -19,6 +19,7 @@ import java.util.OptionalInt;
  * @param networkName {@code network_name} or {@code ""}
  * @param overlappingRanges {@code enable_overlapping_ranges} (inline only, default true)
  * @param nodeSliceSize prefix length of a node slice when {@code node_slice_size} is set
+ * @param nodeRanges {@code node_ranges}: ranges taken from the Node object, when set
  * @param logFile {@code log_file}
  * @param logLevel {@code log_level}, lower case, default {@code debug}
  * @param reconcilerCronExpression {@code reconciler_cron_expression} or {@code ""}
@@ -33,7 +34,7 @@ import java.util.OptionalInt;
  */
 public record IpamSection(List<RangeConfig> ranges, Optional<IpAddress> gateway, List<Map<String, Object>> routes,
         Map<String, Object> dns, List<StaticAddress> addresses, String networkName, boolean overlappingRanges,
-        OptionalInt nodeSliceSize, Optional<Path> logFile, String logLevel, String reconcilerCronExpression,
+        OptionalInt nodeSliceSize, Optional<NodeRangesConfig> nodeRanges, Optional<Path> logFile, String logLevel, String reconcilerCronExpression,
         Optional<String> configurationPath, String datastore, Path daemonSocket, Path attachmentsDir,
         Duration storeTimeout, LeaderTimings leader, Optional<Path> flatFile, Map<String, Object> section) {
 

@@ -83,12 +83,41 @@ final class SectionParser {
             throw new InvalidConfigException(f.path("store_timeout_ms"), Long.toString(timeout), "must be positive");
         }
         return new IpamSection(ranges, gateway, routes(f), dns(f), addresses, f.string("network_name").orElse(""),
-                f.bool("enable_overlapping_ranges").orElse(true), nodeSlice(f, ranges),
+                f.bool("enable_overlapping_ranges").orElse(true), nodeSlice(f, ranges), nodeRanges(f),
                 f.string("log_file").map(Path::of), level, f.string("reconciler_cron_expression").orElse(""),
                 f.string("configuration_path"), f.string("datastore").orElse("kubernetes"),
                 Path.of(f.string("daemon_socket").orElse(DEFAULT_SOCKET)),
                 Path.of(f.string("attachments_dir").orElse(DEFAULT_ATTACHMENTS)), Duration.ofMillis(timeout),
                 leader(f), flatFile, Collections.unmodifiableMap(f.raw()));
+    }
+
+    /**
+     * {@code node_ranges}: {@code true}, or an object with an optional {@code annotation}. It replaces
+     * the configured ranges, so it cannot be combined with them or with node slices.
+     */
+    private static Optional<NodeRangesConfig> nodeRanges(Fields f) {
+        Optional<Object> value = f.value("node_ranges");
+        if (value.isEmpty() || Boolean.FALSE.equals(value.get())) {
+            return Optional.empty();
+        }
+        String annotation;
+        if (Boolean.TRUE.equals(value.get())) {
+            annotation = "";
+        } else if (value.get() instanceof Map<?, ?>) {
+            annotation = f.object("node_ranges").flatMap(n -> n.string("annotation")).orElse("").strip();
+        } else {
+            throw new InvalidConfigException(f.path("node_ranges"), String.valueOf(value.get()),
+                    "must be true or an object such as {\"annotation\": \"example.com/ranges\"}");
+        }
+        for (String other : List.of("range", "ipRanges", "node_slice_size")) {
+            if (f.value(other).isPresent()) {
+                throw new InvalidConfigException(f.path("node_ranges"), String.valueOf(value.get()),
+                        "takes the ranges from the node and cannot be combined with '" + other + "'");
+            }
+        }
+        List<String> exclude = f.strings("exclude");
+        exclude.forEach(RangeParser::parseExclude);
+        return Optional.of(new NodeRangesConfig(annotation, exclude));
     }
 
     private static IpamSection.LeaderTimings leader(Fields f) {
