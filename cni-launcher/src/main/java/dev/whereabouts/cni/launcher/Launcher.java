@@ -4,6 +4,7 @@ import dev.whereabouts.cni.launcher.client.Frames;
 import dev.whereabouts.cni.launcher.client.NativeExit;
 import dev.whereabouts.cni.launcher.client.SocketPath;
 import dev.whereabouts.cni.launcher.daemon.Daemon;
+import dev.whereabouts.cni.launcher.log.LogLevel;
 import dev.whereabouts.cni.launcher.log.Logs;
 import dev.whereabouts.ipam.engine.Ipam;
 import dev.whereabouts.ops.Operations;
@@ -39,7 +40,13 @@ public final class Launcher {
                 }
             }
             case "run" -> runOnce();
-            case "ctl" -> System.exit(Operations.ctl(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            case "ctl" -> {
+                // An operator reads tables on this terminal; store chatter belongs there only when asked for.
+                if (System.getenv("WHEREABOUTS_LOG_LEVEL") == null) {
+                    Logs.setProcessLevel(LogLevel.ERROR);
+                }
+                System.exit(Operations.ctl(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            }
             case "install" -> Operations.install(System.getenv());
             default -> dev.whereabouts.cni.launcher.client.Main.main(args);
         }
@@ -90,13 +97,13 @@ public final class Launcher {
         AutoCloseable services = Operations.daemonServices(flatFile, System.getenv());
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Logs.process().log(dev.whereabouts.cni.launcher.log.LogLevel.VERBOSE,
+            Logs.process().log(LogLevel.VERBOSE,
                     "signal received, shutting down", null);
             daemon.close();
             try {
                 services.close();
             } catch (Exception e) {
-                Logs.process().log(dev.whereabouts.cni.launcher.log.LogLevel.ERROR, "stopping daemon services", e);
+                Logs.process().log(LogLevel.ERROR, "stopping daemon services", e);
             }
             stopped.countDown();
         }, "whereabouts-shutdown"));

@@ -132,6 +132,7 @@ class ImageIT {
                 "-o", "json", "who", "10.66.0.1");
         assertEquals(0, who.exit(), who.toString());
         assertTrue(who.stdout().contains("imgpod"), who.stdout());
+        assertEquals("", who.stderr(), "the CLI logs only errors unless asked for more");
     }
 
     /** Runs a command chrooted into the image's root, with a /proc of its own as a container has. */

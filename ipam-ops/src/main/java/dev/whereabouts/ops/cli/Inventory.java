@@ -34,13 +34,14 @@ final class Inventory {
     }
 
     /**
-     * Size counts every address of the range: the store does not know a network's range_start,
-     * range_end or excludes, which live in the NetworkAttachmentDefinitions.
+     * Size counts the addresses the allocator could ever hand out in the range: all but the network
+     * and the last address. range_start, range_end, excludes and the gateway are not subtracted,
+     * because they live in the NetworkAttachmentDefinitions, which the store does not know.
      */
     int pools(CtlArgs a, PrintStream out) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (PoolSnapshot s : snapshots()) {
-            BigInteger size = s.key().range().size();
+            BigInteger size = s.key().range().size().subtract(BigInteger.TWO).max(BigInteger.ZERO);
             BigInteger used = BigInteger.valueOf(s.allocations().size());
             rows.add(Output.row("name", s.key().objectName(), "range", s.key().range().toString(),
                     "network", s.key().networkName(), "node", s.key().nodeName(),

@@ -83,13 +83,13 @@ class CtlTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(List.of(
                 "NAME              RANGE         NETWORK  NODE  SIZE  USED  FREE",
-                "10.2.0.0-28       10.2.0.0/28   -        -     16    3     13",
-                "red-fd00-1---120  fd00:1::/120  red      -     256   1     255"), lines);
+                "10.2.0.0-28       10.2.0.0/28   -        -     14    3     11",
+                "red-fd00-1---120  fd00:1::/120  red      -     254   1     253"), lines);
 
         JsonNode json = ctl("--config", config.toString(), "-o", "json", "pools").json();
         assertEquals(2, json.size());
         assertEquals("10.2.0.0-28", json.get(0).get("name").asString());
-        assertEquals(13, json.get(0).get("free").asInt());
+        assertEquals(11, json.get(0).get("free").asInt());
     }
 
     @Test

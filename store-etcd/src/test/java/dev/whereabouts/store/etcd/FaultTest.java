@@ -55,10 +55,27 @@ class FaultTest {
                 assertTrue(e.details().contains(etcd.endpoint()), e.details());
             }
             etcd.restart();
-            store.checkAvailable();
+            // gRPC reconnects with back-off after refused connections, so the first calls after the
+            // restart may still answer code 11; the client must recover by itself within seconds.
+            awaitAvailable(store);
             assertEquals(v, store.read(POOL).version(), "the data survived the crash, the failed commit wrote nothing");
             committed(store.commit(POOL, v, add(POOL, "10.70.0.2", owner(2))));
             assertEquals(2, store.reservations().size());
+        }
+    }
+
+    private static void awaitAvailable(IpamStore store) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            try {
+                store.checkAvailable();
+                return;
+            } catch (StoreUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                EtcdServer.sleep(200);
+            }
         }
     }
 

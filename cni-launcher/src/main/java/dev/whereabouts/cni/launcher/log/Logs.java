@@ -33,6 +33,11 @@ public final class Logs {
         return process;
     }
 
+    /** Replaces the process-wide sink with one on stderr at {@code level}. */
+    public static void setProcessLevel(LogLevel level) {
+        process = new LogSink(new FileOutputStream(FileDescriptor.err), level);
+    }
+
     /** Runs {@code body} with {@code sink} receiving this thread's log lines. */
     public static <T> T with(LogSink sink, Supplier<T> body) {
         LogSink before = CURRENT.get();
