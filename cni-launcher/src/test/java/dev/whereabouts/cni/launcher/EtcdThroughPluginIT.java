@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -81,5 +82,34 @@ class EtcdThroughPluginIT {
             var reuse = Plugin.run(Plugin.env("ADD", "e3"), config);
             assertTrue(reuse.stdout().contains("10.33.0.1/24"), "released address is reused: " + reuse);
         }
+    }
+
+    @Test
+    void theOperatorCliSeesAndReleasesEtcdAllocations() throws Exception {
+        String ipam = """
+                "datastore":"etcd","etcd_host":"127.0.0.1:%d","etcd_prefix":"/wa-ctl"
+                """.formatted(port).strip();
+        String config = """
+                {"cniVersion":"1.1.0","name":"wa-ctl","ipam":{"type":"whereabouts",%s,
+                 "daemon_socket":"%s","attachments_dir":"%s","range":"10.34.0.0/24","log_level":"error"}}
+                """.formatted(ipam, dir.resolve("none/d.sock"), dir.resolve("attachments"));
+        assertEquals(0, Plugin.run(Plugin.env("ADD", "ctl1"), config).exit());
+        Path flat = dir.resolve("ctl.conf");
+        Files.writeString(flat, "{" + ipam + "}");
+
+        var pools = Plugin.run(Map.of(), "", "ctl", "--config", flat.toString(), "pools");
+        assertEquals(0, pools.exit(), pools.toString());
+        assertEquals(List.of("NAME          RANGE         NETWORK  NODE  SIZE  USED  FREE",
+                "10.34.0.0-24  10.34.0.0/24  -        -     254   1     253"), pools.stdout().lines().toList());
+        assertEquals("", pools.stderr());
+
+        var refused = Plugin.run(Map.of(), "", "ctl", "--config", flat.toString(), "release", "--ip", "10.34.0.1");
+        assertEquals(2, refused.exit(), "a release needs --yes: " + refused);
+        var release = Plugin.run(Map.of(), "", "ctl", "--config", flat.toString(), "release", "--ip", "10.34.0.1", "--yes");
+        assertEquals(0, release.exit(), release.toString());
+        var who = Plugin.run(Map.of(), "", "ctl", "--config", flat.toString(), "-o", "json", "who", "10.34.0.1");
+        assertEquals(1, who.exit(), "nobody holds it any more: " + who);
+        var add = Plugin.run(Plugin.env("ADD", "ctl2"), config);
+        assertTrue(add.stdout().contains("10.34.0.1/24"), "the released address is handed out again: " + add);
     }
 }
