@@ -7,6 +7,7 @@ module dev.whereabouts.hammer {
     requires kubernetes.client.api;
     requires kubernetes.server.mock;
     requires mockwebserver;
+    requires java.logging;
 
     uses dev.whereabouts.ipam.spi.StoreProvider;
 }

@@ -11,12 +11,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * fabric8's mock API server in CRUD mode, in the coordinator's process; workers reach it over
  * loopback through a kubeconfig, exactly as they would reach a real API server.
  */
 final class KubernetesMockHammerBackend implements HammerBackend {
+
+    /**
+     * The mock logs every request at INFO through java.util.logging: millions of lines in a long run,
+     * and a large share of its CPU. Held in a field because JUL keeps loggers only weakly.
+     */
+    private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
     private final KubernetesMockServer server;
     private final Path kubeconfig;
@@ -27,6 +35,7 @@ final class KubernetesMockHammerBackend implements HammerBackend {
     }
 
     static KubernetesMockHammerBackend start(Path workDir) throws IOException {
+        MOCK_LOG.setLevel(Level.WARNING);
         List<CustomResourceDefinitionContext> kinds = List.of(
                 crd("ippools", "IPPool"),
                 crd("overlappingrangeipreservations", "OverlappingRangeIPReservation"),

@@ -12,9 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A worker's journal of what it asked and what it was told. Every line is forced to disk before the
- * operation starts and after it returns, so a kill -9 leaves a begin without an end, never an end
- * that the plugin did not give.
+ * A worker's journal of what it asked and what it was told. Every line is handed to the kernel with
+ * one write before the operation starts and after it returns, so a kill -9 leaves a begin without an
+ * end, never an end that the plugin did not give. No fsync: a killed process loses nothing the
+ * kernel already holds, and the hammer kills processes, not the machine.
  */
 final class OpLog implements AutoCloseable {
 
@@ -47,7 +48,6 @@ final class OpLog implements AutoCloseable {
         while (b.hasRemaining()) {
             channel.write(b);
         }
-        channel.force(false);
     }
 
     private static long now() {
