@@ -36,8 +36,16 @@ final class HammerRun implements Callable<HammerReport> {
         Path work = Files.createDirectories(options.workDir());
         try (HammerBackend backend = HammerBackend.start(options.store(), work)) {
             Path config = work.resolve("network.json");
-            Files.writeString(config, networkConfig(backend, List.of()));
-            int killed = runWorkers(config, work);
+            int killed;
+            if (options.plugin() == null) {
+                Files.writeString(config, networkConfig(backend, List.of(), work.resolve("no-daemon.sock")));
+                killed = runWorkers(config, work);
+            } else {
+                try (PluginDaemon daemon = PluginDaemon.start(options.plugin(), work)) {
+                    Files.writeString(config, networkConfig(backend, List.of(), daemon.socket));
+                    killed = runWorkers(config, work);
+                }
+            }
             List<List<OpLog.Entry>> journals = new ArrayList<>();
             for (int w = 0; w < options.workers(); w++) {
                 journals.add(OpLog.read(journal(work, w)));
@@ -107,7 +115,8 @@ final class HammerRun implements Callable<HammerReport> {
         violations.addAll(seen.unstable());
         try (Ipam ipam = Ipam.withDiscoveredStores()) {
             Path gcConfig = work.resolve("network-gc.json");
-            Files.writeString(gcConfig, networkConfig(backend, List.copyOf(seen.live().keySet())));
+            Files.writeString(gcConfig, networkConfig(backend, List.copyOf(seen.live().keySet()),
+                    work.resolve("no-daemon.sock")));
             IpamConfig cfg = ipam.load(Files.readAllBytes(gcConfig), "", Map.of());
             Map<IpAddress, Owner> before = storedAllocations(backend);
             List<String> lost = HammerChecker.lost(seen.live(), before);
@@ -143,7 +152,7 @@ final class HammerRun implements Callable<HammerReport> {
         }
     }
 
-    private String networkConfig(HammerBackend backend, List<AttachmentId> valid) {
+    private String networkConfig(HammerBackend backend, List<AttachmentId> valid, Path daemonSocket) {
         String attachments = valid.stream()
                 .map(a -> "{\"containerID\":\"" + a.containerId() + "\",\"ifname\":\"" + a.ifName() + "\"}")
                 .collect(Collectors.joining(","));
@@ -152,7 +161,7 @@ final class HammerRun implements Callable<HammerReport> {
                  "cni.dev/valid-attachments":[%s],
                  "ipam":{"type":"whereabouts","range":"10.88.0.0/%d","daemon_socket":"%s",
                   "attachments_dir":"%s",%s}}
-                """.formatted(attachments, options.prefix(), options.workDir().resolve("no-daemon.sock"),
+                """.formatted(attachments, options.prefix(), daemonSocket,
                 options.workDir().resolve("attachments"), backend.ipamFields());
     }
 
