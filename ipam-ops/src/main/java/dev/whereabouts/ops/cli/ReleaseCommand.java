@@ -101,7 +101,11 @@ final class ReleaseCommand {
                 removed.add(r);
             }
         }
-        print(a, out, rows(done, removed));
+        List<Map<String, Object>> released = rows(done, removed);
+        print(a, out, released);
+        if (!a.json() && !released.isEmpty()) {
+            out.println("released " + released.size() + " entr" + (released.size() == 1 ? "y" : "ies"));
+        }
         for (String f : failures) {
             err.println("error: " + f);
         }
