@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * @param operations operations in all, shared among the workers
  * @param prefix the pool's IPv4 prefix length; {@code 28} makes a nearly full pool (14 addresses)
  * @param seed drives every random choice of the coordinator and the workers
- * @param killsPerSecond how often a random worker is killed with SIGKILL and restarted (0 = never)
+ * @param killsPerSecond how often a random worker is killed with SIGKILL and restarted while all run;
+ *     the rate shrinks in proportion as workers finish (0 = never)
  * @param workDir where journals, the file store and the attachments journal live
  * @param plugin the {@code whereabouts} binary to exec per operation, or null to run the engine in
  *     the worker process (the plugin's in-process path)

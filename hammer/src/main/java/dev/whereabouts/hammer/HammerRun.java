@@ -62,6 +62,7 @@ final class HammerRun implements Callable<HammerReport> {
             workers[w] = startWorker(config, work, w, perWorker);
         }
         int killed = 0;
+        long nextKill = System.nanoTime() + killGapNanos(workers.length, workers.length);
         while (true) {
             List<Integer> running = new ArrayList<>();
             for (int w = 0; w < workers.length; w++) {
@@ -75,20 +76,30 @@ final class HammerRun implements Callable<HammerReport> {
             if (running.isEmpty()) {
                 return killed;
             }
-            if (options.killsPerSecond() <= 0) {
-                Thread.sleep(50);
+            if (options.killsPerSecond() <= 0 || System.nanoTime() < nextKill) {
+                Thread.sleep(20);
                 continue;
             }
-            // Exponential gaps: kills land at random moments, inside operations as often as between them.
-            long gapMillis = (long) (-Math.log(1 - random.nextDouble()) * 1000 / options.killsPerSecond());
-            Thread.sleep(Math.min(gapMillis, 2_000));
             int victim = running.get(random.nextInt(running.size()));
             if (workers[victim].isAlive()) {
                 workers[victim].destroyForcibly().waitFor();
                 killed++;
                 workers[victim] = startWorker(config, work, victim, perWorker);
             }
+            nextKill = System.nanoTime() + killGapNanos(running.size(), workers.length);
         }
+    }
+
+    /**
+     * Exponential gaps, so kills land at random moments, inside operations as often as between them.
+     * The rate is per worker: as workers finish, the last ones are not killed over and over.
+     */
+    private long killGapNanos(int running, int all) {
+        if (options.killsPerSecond() <= 0) {
+            return Long.MAX_VALUE / 2;
+        }
+        double rate = options.killsPerSecond() * running / all;
+        return (long) (-Math.log(1 - random.nextDouble()) * 1e9 / rate);
     }
 
     private Process startWorker(Path config, Path work, int worker, int operations) throws Exception {
