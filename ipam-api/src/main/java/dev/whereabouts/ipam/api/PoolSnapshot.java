@@ -1,11 +1,9 @@
 package dev.whereabouts.ipam.api;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * A versioned read of one pool: its allocations and the version to hand back to a conditional write.
@@ -18,21 +16,26 @@ import java.util.TreeMap;
  */
 public record PoolSnapshot(PoolKey key, PoolVersion version, NavigableMap<IpAddress, Owner> allocations) {
 
-    /** Copies the allocations into an unmodifiable sorted map. */
+    /** Copies the allocations into an immutable {@link SortedAllocations}. */
     public PoolSnapshot {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(version, "version");
-        allocations = Collections.unmodifiableNavigableMap(new TreeMap<>(allocations));
+        allocations = SortedAllocations.copyOf(allocations);
     }
 
     /** The snapshot of a pool that does not exist yet. */
     public static PoolSnapshot absent(PoolKey key) {
-        return new PoolSnapshot(key, PoolVersion.ABSENT, new TreeMap<>());
+        return new PoolSnapshot(key, PoolVersion.ABSENT, SortedAllocations.empty());
     }
 
     /** Builds a snapshot from any map of allocations. */
     public static PoolSnapshot of(PoolKey key, PoolVersion version, Map<IpAddress, Owner> allocations) {
-        return new PoolSnapshot(key, version, new TreeMap<>(allocations));
+        return new PoolSnapshot(key, version, SortedAllocations.copyOf(allocations));
+    }
+
+    /** The allocations with positional access: the same map as {@link #allocations()}. */
+    public SortedAllocations sortedAllocations() {
+        return (SortedAllocations) allocations;
     }
 
     /** Whether the pool exists in the store. */

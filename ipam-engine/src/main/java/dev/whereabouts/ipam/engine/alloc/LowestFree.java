@@ -1,8 +1,8 @@
 package dev.whereabouts.ipam.engine.alloc;
 
 import dev.whereabouts.ipam.api.IpAddress;
-import java.math.BigInteger;
-import java.util.Iterator;
+import dev.whereabouts.ipam.api.Owner;
+import dev.whereabouts.ipam.api.SortedAllocations;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -11,11 +11,13 @@ import java.util.Set;
 /**
  * Finds the lowest address of a plan that is neither allocated, excluded nor in a skip set.
  *
- * <p>It never steps through addresses one by one. A pool that is one dense block from the first
- * candidate is recognised in O(log n) and skipped whole. Otherwise a taken address starts a walk along the sorted
- * allocations that only advances while they stay contiguous, and an excluded address jumps past
- * the whole excluded interval. The cost is the number of allocations in the way, with plain
- * 128-bit arithmetic on two longs, so the full IPv6 space works.
+ * <p>It never steps through addresses or allocations one by one. A taken candidate starts a run of
+ * consecutive allocations, and the end of that run is found by binary search over the sorted
+ * allocations: in a run, the address at position {@code j} is exactly {@code j - i} above the one at
+ * position {@code i}, and that stops holding at the first gap. An excluded candidate jumps past its
+ * whole interval. So the cost is O((excludes + skips + 1) · log n) whatever the pool's shape: a
+ * single hole behind 100,000 allocations takes about 17 comparisons. 128-bit arithmetic on two longs
+ * keeps the whole IPv6 space.
  */
 public final class LowestFree {
 
@@ -24,102 +26,60 @@ public final class LowestFree {
     /**
      * The lowest free address, or empty when the window is exhausted.
      *
-     * @param allocated the pool's allocations, sorted
+     * @param allocations the pool's allocations ({@link SortedAllocations} from a snapshot costs nothing
+     *     to adopt; any other map is copied once)
      * @param skip addresses found reserved elsewhere (overlapping ranges) during this call
      */
-    public static Optional<IpAddress> find(RangePlan plan, NavigableMap<IpAddress, ?> allocated, Set<IpAddress> skip) {
+    public static Optional<IpAddress> find(RangePlan plan, Map<IpAddress, Owner> allocations, Set<IpAddress> skip) {
+        SortedAllocations allocated = SortedAllocations.copyOf(allocations);
         IpAddress candidate = plan.first();
         IpAddress last = plan.last();
         NavigableMap<IpAddress, IpAddress> excludes = plan.excludes();
-        IpAddress blockEnd = denseBlockEnd(plan, allocated);
-        if (blockEnd != null) {
-            if (blockEnd.compareTo(last) >= 0) {
-                return Optional.empty();
-            }
-            candidate = blockEnd.next();
-        }
         while (candidate.compareTo(last) <= 0) {
             Map.Entry<IpAddress, IpAddress> ex = excludes.floorEntry(candidate);
+            IpAddress taken;
             if (ex != null && ex.getValue().compareTo(candidate) >= 0) {
-                if (ex.getValue().compareTo(last) >= 0) {
-                    return Optional.empty();
+                taken = ex.getValue();
+            } else if (skip.contains(candidate)) {
+                taken = candidate;
+            } else {
+                int at = allocated.indexOf(candidate);
+                if (at < 0) {
+                    return Optional.of(candidate);
                 }
-                candidate = ex.getValue().next();
-                continue;
+                taken = endOfRun(allocated, at);
             }
-            if (skip.contains(candidate)) {
-                if (candidate.equals(last)) {
-                    return Optional.empty();
-                }
-                candidate = candidate.next();
-                continue;
-            }
-            if (!allocated.containsKey(candidate)) {
-                return Optional.of(candidate);
-            }
-            candidate = endOfRun(allocated, candidate);
-            if (candidate == null) {
+            if (taken.compareTo(last) >= 0) {
                 return Optional.empty();
             }
+            candidate = taken.next();
         }
         return Optional.empty();
     }
 
-    /**
-     * The usual shape of a busy pool is one dense block from the first candidate (addresses are
-     * handed out lowest first and holes are refilled first). That shape is recognised without
-     * walking it: every key lies in [first, last], none lies in an excluded interval, and the number
-     * of keys equals the number of non-excluded addresses between the first and the last key. Then
-     * nothing below the last key is free. Costs O(log n) per exclude interval; null when the pool
-     * has another shape.
-     */
-    private static IpAddress denseBlockEnd(RangePlan plan, NavigableMap<IpAddress, ?> allocated) {
-        if (allocated.isEmpty()) {
-            return null;
-        }
-        IpAddress lo = allocated.firstKey();
-        IpAddress hi = allocated.lastKey();
-        if (!lo.equals(plan.first()) || hi.compareTo(plan.last()) > 0) {
-            return null;
-        }
-        BigInteger free = hi.offsetFrom(lo).add(BigInteger.ONE);
-        for (Map.Entry<IpAddress, IpAddress> ex : plan.excludes().subMap(plan.excludes().floorKey(lo) == null ? lo
-                : plan.excludes().floorKey(lo), true, hi, true).entrySet()) {
-            IpAddress from = ex.getKey().compareTo(lo) > 0 ? ex.getKey() : lo;
-            IpAddress to = ex.getValue().compareTo(hi) < 0 ? ex.getValue() : hi;
-            if (from.compareTo(to) > 0) {
-                continue;
+    /** The last address of the run of consecutive allocations that starts at position {@code start}. */
+    private static IpAddress endOfRun(SortedAllocations allocated, int start) {
+        IpAddress first = allocated.keyAt(start);
+        int lo = start;
+        int hi = allocated.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (isExactlyAbove(allocated.keyAt(mid), first, mid - start)) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
             }
-            if (!allocated.subMap(from, true, to, true).isEmpty()) {
-                return null;
-            }
-            free = free.subtract(to.offsetFrom(from).add(BigInteger.ONE));
         }
-        return free.equals(BigInteger.valueOf(allocated.size())) ? hi : null;
+        return allocated.keyAt(lo);
     }
 
-    /** The first address after the contiguous run of allocations starting at {@code start}, or null at the end of the family. */
-    private static IpAddress endOfRun(NavigableMap<IpAddress, ?> allocated, IpAddress start) {
-        boolean v6 = start.v6();
-        long hi = start.high();
-        long lo = start.low();
-        long loLimit = v6 ? -1L : 0xFFFF_FFFFL;
-        Iterator<IpAddress> it = allocated.tailMap(start, true).keySet().iterator();
-        while (it.hasNext()) {
-            IpAddress k = it.next();
-            if (k.high() != hi || k.low() != lo) {
-                break;
-            }
-            if (lo == loLimit) {
-                if (!v6 || hi == -1L) {
-                    return null;
-                }
-                hi++;
-                lo = 0;
-            } else {
-                lo++;
-            }
+    /** Whether {@code a - b == distance}, in unsigned 128-bit arithmetic within one family. */
+    private static boolean isExactlyAbove(IpAddress a, IpAddress b, int distance) {
+        if (a.v6() != b.v6()) {
+            return false;
         }
-        return new IpAddress(v6, hi, lo);
+        long low = a.low() - b.low();
+        long borrow = Long.compareUnsigned(a.low(), b.low()) < 0 ? 1 : 0;
+        return a.high() - b.high() - borrow == 0 && low == distance;
     }
 }
