@@ -81,11 +81,15 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource {
         try {
             for (Reservation r : change.reserve()) {
                 ReservationWriter.Claim claim = reservations.claim(r);
-                if (claim instanceof ReservationWriter.Claim.Taken taken) {
-                    return new CommitOutcome.ReservationTaken(taken.holder());
-                }
-                if (claim instanceof ReservationWriter.Claim.Created c) {
-                    created.add(c);
+                switch (claim) {
+                    case ReservationWriter.Claim.Taken taken -> {
+                        return new CommitOutcome.ReservationTaken(taken.holder());
+                    }
+                    case ReservationWriter.Claim.Contended contended -> {
+                        return new CommitOutcome.Conflict();
+                    }
+                    case ReservationWriter.Claim.Created c -> created.add(c);
+                    case ReservationWriter.Claim.Held held -> { }
                 }
             }
             Optional<PoolVersion> version = writePool(key, expected, change);

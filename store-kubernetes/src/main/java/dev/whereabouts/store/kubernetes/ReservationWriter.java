@@ -30,6 +30,13 @@ final class ReservationWriter {
 
         /** Someone else holds it. */
         record Taken(Reservation holder) implements Claim {}
+
+        /**
+         * The object appeared and vanished under every attempt: other writers are creating and
+         * rolling back the same address right now. That is a lost race, not an outage, so the
+         * caller re-reads and tries again instead of failing the CNI call.
+         */
+        record Contended() implements Claim {}
     }
 
     private final NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
@@ -73,8 +80,8 @@ final class ReservationWriter {
                 }
             }
         }
-        throw ApiErrors.unavailable("reserve " + name,
-                new IllegalStateException("reservation kept changing under us"));
+        LOG.debug("reservation {} kept changing under {} attempts", name, ATTEMPTS);
+        return new Claim.Contended();
     }
 
     /** Undoes a {@link Claim.Created}: deletes the object only if it is still the one we created. */

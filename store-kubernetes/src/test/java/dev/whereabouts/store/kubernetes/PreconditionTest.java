@@ -141,4 +141,18 @@ class PreconditionTest {
         var taken = assertInstanceOf(CommitOutcome.ReservationTaken.class, out);
         assertEquals(new Reservation("", r.ip(), B), taken.holder());
     }
+
+    @Test
+    void aReservationThatKeepsAppearingAndVanishingIsALostRaceNotAnOutage() throws Exception {
+        // other writers create and roll back the same address between our create and our read
+        String res = BASE + "overlappingrangeipreservations";
+        cluster.server.expect().post().withPath(res).andReturn(409, status(409, "AlreadyExists")).always();
+        cluster.server.expect().get().withPath(res + "/10.0.0.5").andReturn(404, status(404, "NotFound")).always();
+        Reservation r = new Reservation("", IpAddress.parse("10.0.0.5"), A);
+        var out = store.commit(PoolKey.of(Cidr.parse("10.0.0.0/24"), ""), PoolVersion.ABSENT,
+                new PoolChange(List.of(new Allocation(r.ip(), A)), List.of(), List.of(r), List.of()));
+        assertInstanceOf(CommitOutcome.Conflict.class, out);
+        List<RecordedRequest> seen = requests();
+        assertTrue(seen.stream().noneMatch(q -> q.getPath().contains("/ippools")), "no pool write: " + seen);
+    }
 }
