@@ -33,11 +33,6 @@ public record PoolSnapshot(PoolKey key, PoolVersion version, NavigableMap<IpAddr
         return new PoolSnapshot(key, version, SortedAllocations.copyOf(allocations));
     }
 
-    /** The allocations with positional access: the same map as {@link #allocations()}. */
-    public SortedAllocations sortedAllocations() {
-        return (SortedAllocations) allocations;
-    }
-
     /** Whether the pool exists in the store. */
     public boolean exists() {
         return !version.absent();

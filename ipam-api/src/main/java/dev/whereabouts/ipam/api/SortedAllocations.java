@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -59,8 +60,8 @@ public final class SortedAllocations extends AbstractMap<IpAddress, Owner> imple
         Owner[] owners = new Owner[keys.length];
         int i = 0;
         for (Map.Entry<IpAddress, Owner> e : ordered.entrySet()) {
-            keys[i] = java.util.Objects.requireNonNull(e.getKey(), "address");
-            owners[i++] = java.util.Objects.requireNonNull(e.getValue(), "owner");
+            keys[i] = Objects.requireNonNull(e.getKey(), "address");
+            owners[i++] = Objects.requireNonNull(e.getValue(), "owner");
         }
         return new SortedAllocations(keys, owners, 0, keys.length);
     }
