@@ -3,8 +3,10 @@ package dev.whereabouts.ipam.api;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -64,6 +66,43 @@ public final class SortedAllocations extends AbstractMap<IpAddress, Owner> imple
             owners[i++] = Objects.requireNonNull(e.getValue(), "owner");
         }
         return new SortedAllocations(keys, owners, 0, keys.length);
+    }
+
+    /**
+     * This map with {@code put} written over it and {@code remove} taken out, in one linear merge: a
+     * warm pool of 50,000 entries follows a small change without being sorted again.
+     *
+     * @since 0.2
+     */
+    public SortedAllocations with(Map<IpAddress, Owner> put, Collection<IpAddress> remove) {
+        if (put.isEmpty() && remove.isEmpty()) {
+            return this;
+        }
+        TreeMap<IpAddress, Owner> changes = new TreeMap<>(put);
+        Set<IpAddress> gone = new HashSet<>(remove);
+        gone.removeAll(put.keySet());
+        IpAddress[] k = new IpAddress[size() + changes.size()];
+        Owner[] o = new Owner[k.length];
+        int n = 0;
+        int i = from;
+        Iterator<Map.Entry<IpAddress, Owner>> c = changes.entrySet().iterator();
+        Map.Entry<IpAddress, Owner> next = c.hasNext() ? c.next() : null;
+        while (i < to || next != null) {
+            int cmp = i >= to ? 1 : next == null ? -1 : keys[i].compareTo(next.getKey());
+            if (cmp < 0) {
+                if (!gone.contains(keys[i])) {
+                    k[n] = keys[i];
+                    o[n++] = owners[i];
+                }
+                i++;
+            } else {
+                k[n] = Objects.requireNonNull(next.getKey(), "address");
+                o[n++] = Objects.requireNonNull(next.getValue(), "owner");
+                i += cmp == 0 ? 1 : 0;
+                next = c.hasNext() ? c.next() : null;
+            }
+        }
+        return n == 0 ? EMPTY : new SortedAllocations(k, o, 0, n);
     }
 
     /** The empty map. */

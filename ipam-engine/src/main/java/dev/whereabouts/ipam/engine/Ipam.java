@@ -9,6 +9,7 @@ import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.api.StoreUnavailableException;
 import dev.whereabouts.ipam.engine.alloc.Allocator;
 import dev.whereabouts.ipam.engine.alloc.Deadline;
+import dev.whereabouts.ipam.engine.alloc.PoolLanes;
 import dev.whereabouts.ipam.engine.alloc.RangePlan;
 import dev.whereabouts.ipam.engine.config.ConfigLoader;
 import dev.whereabouts.ipam.engine.config.NetworkConfig;
@@ -47,6 +48,8 @@ public final class Ipam implements AutoCloseable {
 
     private final StoreLoader stores;
     private final ConfigLoader loader;
+    /** Group commit and warm pools, shared by every call this engine serves. */
+    private final PoolLanes lanes = new PoolLanes();
 
     Ipam(List<StoreProvider> providers, ConfigLoader loader) {
         this.stores = new StoreLoader(providers);
@@ -91,7 +94,7 @@ public final class Ipam implements AutoCloseable {
         AttachmentJournal.validate("CNI_CONTAINERID", owner.containerId());
         AttachmentJournal.validate("CNI_IFNAME", owner.ifName());
         IpamStore store = stores.open(n.ipam().datastore(), config.storeConfig());
-        Allocator allocator = new Allocator(store, n.ipam().overlappingRanges());
+        Allocator allocator = new Allocator(store, n.ipam().overlappingRanges(), lanes);
         Deadline deadline = Deadline.after(n.ipam().storeTimeout());
         List<Allocator.Taken> taken = new ArrayList<>();
         List<CniResult.Ip> ips = new ArrayList<>();
@@ -161,7 +164,7 @@ public final class Ipam implements AutoCloseable {
             LOG.warn("DEL {}: journal record unreadable, releasing in the configured ranges only: {}", attachment,
                     e.getMessage());
         }
-        Cleanup.releaseEverywhere(new Allocator(store, n.ipam().overlappingRanges()), pools, attachment,
+        Cleanup.releaseEverywhere(new Allocator(store, n.ipam().overlappingRanges(), lanes), pools, attachment,
                 Deadline.after(n.ipam().storeTimeout()), errors);
         if (errors.isEmpty()) {
             journal.remove(n.name(), attachment);
@@ -200,7 +203,7 @@ public final class Ipam implements AutoCloseable {
         IpamStore store = stores.open(n.ipam().datastore(), config.storeConfig());
         Set<AttachmentId> valid = Set.copyOf(n.validAttachments());
         AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
-        Allocator allocator = new Allocator(store, n.ipam().overlappingRanges());
+        Allocator allocator = new Allocator(store, n.ipam().overlappingRanges(), lanes);
         Deadline deadline = Deadline.after(n.ipam().storeTimeout());
         List<IpamException> errors = new ArrayList<>();
         for (JournalRecord rec : journal.list(n.name())) {

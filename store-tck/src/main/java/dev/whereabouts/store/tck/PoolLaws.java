@@ -15,6 +15,7 @@ import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.spi.CommitOutcome;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,23 @@ public interface PoolLaws extends ContractSubject {
         PoolVersion second = committed(store().commit(POOL, first.version(), PoolChange.put(allocation("10.20.0.2", 2))));
         assertNotEquals(created, second, "every write must produce a new version");
         assertEquals(Map.of(ip("10.20.0.1"), owner(1), ip("10.20.0.2"), owner(2)), store().read(POOL).allocations());
+    }
+
+    /**
+     * The version a write returns is good for the next write without a read, and the pool then
+     * holds exactly what the writer applied: the engine keeps a pool warm this way between writes.
+     */
+    @Test
+    default void theVersionAWriteReturnsIsGoodForTheNextWrite() {
+        PoolVersion v1 = committed(store().commit(POOL, PoolVersion.ABSENT,
+                PoolChange.put(allocation("10.20.0.1", 1), allocation("10.20.0.2", 2), allocation("10.20.0.3", 3))));
+        PoolChange mixed = new PoolChange(List.of(allocation("10.20.0.4", 4)), List.of(ip("10.20.0.2"), ip("10.20.0.9")),
+                List.of(), List.of());
+        PoolVersion v2 = committed(store().commit(POOL, v1, mixed));
+        PoolVersion v3 = committed(store().commit(POOL, v2, PoolChange.remove(ip("10.20.0.3"))));
+        PoolSnapshot now = store().read(POOL);
+        assertEquals(v3, now.version(), "the version a write returns must be the pool's version");
+        assertEquals(Map.of(ip("10.20.0.1"), owner(1), ip("10.20.0.4"), owner(4)), now.allocations());
     }
 
     /** A write with a version that is no longer current reports a conflict and changes nothing. */

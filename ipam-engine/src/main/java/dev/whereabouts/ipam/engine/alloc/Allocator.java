@@ -1,37 +1,34 @@
 package dev.whereabouts.ipam.engine.alloc;
 
-import dev.whereabouts.ipam.api.Allocation;
 import dev.whereabouts.ipam.api.AttachmentId;
 import dev.whereabouts.ipam.api.IpAddress;
-import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.Owner;
-import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
-import dev.whereabouts.ipam.api.PoolSnapshot;
-import dev.whereabouts.ipam.api.Reservation;
-import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read, decide, commit loop against one pool. A {@code Conflict} means someone else wrote
- * first: back off and decide again on a fresh read. A {@code ReservationTaken} means another range
- * holds that address cluster-wide: skip it and take the next candidate.
+ * ADD and release against one pool, through the pool's {@link PoolLane}: concurrent callers of one
+ * process share one read-decide-write (group commit). A {@code Conflict} means someone else wrote
+ * first: the batch decides again on a fresh read. A {@code ReservationTaken} means another range
+ * holds that address cluster-wide: only the request that wanted it takes its next candidate.
  *
  * @param store where the pool lives
- * @param overlapping whether allocations also claim a cluster-wide {@link Reservation}
+ * @param overlapping whether allocations also claim a cluster-wide {@link dev.whereabouts.ipam.api.Reservation}
+ * @param lanes the group-commit lanes shared by every caller of this engine
  */
-public record Allocator(IpamStore store, boolean overlapping) {
+public record Allocator(IpamStore store, boolean overlapping, PoolLanes lanes) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Allocator.class);
+
+    /** An allocator with lanes of its own (tests and one-shot tools). */
+    public Allocator(IpamStore store, boolean overlapping) {
+        this(store, overlapping, new PoolLanes());
+    }
 
     /**
      * What an ADD got in one pool.
@@ -43,45 +40,11 @@ public record Allocator(IpamStore store, boolean overlapping) {
 
     /** Allocates the lowest free address of {@code plan} to {@code owner}, or returns the one it already holds. */
     public Taken allocate(RangePlan plan, Owner owner, Deadline deadline) {
-        PoolKey key = plan.key();
-        Set<IpAddress> skip = new HashSet<>();
-        deadline.resetBackoff();
-        while (true) {
-            deadline.check("allocating in pool " + key);
-            PoolSnapshot snapshot = store.read(key);
-            Optional<Map.Entry<IpAddress, Owner>> existing = snapshot.allocations().entrySet().stream()
-                    .filter(e -> e.getValue().sameAttachment(owner)).findFirst();
-            IpAddress ip;
-            boolean fresh;
-            if (existing.isPresent()) {
-                ip = existing.get().getKey();
-                fresh = false;
-                if (existing.get().getValue().equals(owner)) {
-                    return new Taken(key, ip, false);
-                }
-            } else {
-                ip = LowestFree.find(plan, snapshot.allocations(), skip).orElseThrow(() -> new IpamException(
-                        IpamException.POOL_EXHAUSTED, plan.exhaustedMessage(), "pool " + key));
-                fresh = true;
-            }
-            List<Reservation> reserve = overlapping ? List.of(new Reservation(key.networkName(), ip, owner)) : List.of();
-            PoolChange change = new PoolChange(List.of(new Allocation(ip, owner)), List.of(), reserve, List.of());
-            switch (store.commit(key, snapshot.version(), change)) {
-                case CommitOutcome.Committed c -> {
-                    LOG.debug("{} {} in pool {} for {}", fresh ? "allocated" : "re-assigned", ip, key, owner);
-                    return new Taken(key, ip, fresh);
-                }
-                case CommitOutcome.Conflict c -> deadline.backoff();
-                case CommitOutcome.ReservationTaken t -> {
-                    if (!fresh) {
-                        throw new IpamException(IpamException.INTERNAL, "address " + ip + " of " + owner
-                                + " is reserved by " + t.holder().owner(), "pool " + key);
-                    }
-                    LOG.debug("{} is reserved by {} through another range; skipping it", ip, t.holder().owner());
-                    skip.add(ip);
-                }
-            }
-        }
+        PoolRequest.Allocate request = new PoolRequest.Allocate(plan, owner, overlapping, deadline);
+        lanes.lane(store, plan.key()).serve(request);
+        Taken taken = answer(request.answer());
+        LOG.debug("{} {} in pool {} for {}", taken.fresh() ? "allocated" : "holds", taken.ip(), taken.key(), owner);
+        return taken;
     }
 
     /** Releases every address the attachment holds in the pool; returns what was released. */
@@ -95,29 +58,21 @@ public record Allocator(IpamStore store, boolean overlapping) {
     }
 
     private List<IpAddress> releaseWhere(PoolKey key, BiPredicate<IpAddress, Owner> match, Deadline deadline) {
-        deadline.resetBackoff();
-        while (true) {
-            deadline.check("releasing in pool " + key);
-            PoolSnapshot snapshot = store.read(key);
-            List<IpAddress> remove = new ArrayList<>();
-            List<Reservation> unreserve = new ArrayList<>();
-            for (Map.Entry<IpAddress, Owner> e : snapshot.allocations().entrySet()) {
-                if (match.test(e.getKey(), e.getValue())) {
-                    remove.add(e.getKey());
-                    if (overlapping) {
-                        unreserve.add(new Reservation(key.networkName(), e.getKey(), e.getValue()));
-                    }
-                }
-            }
-            if (remove.isEmpty()) {
-                return List.of();
-            }
-            PoolChange change = new PoolChange(List.of(), remove, List.of(), unreserve);
-            if (store.commit(key, snapshot.version(), change) instanceof CommitOutcome.Committed) {
-                LOG.debug("released {} in pool {}", remove, key);
-                return remove;
-            }
-            deadline.backoff();
+        PoolRequest.Release request = new PoolRequest.Release(match, overlapping, deadline);
+        lanes.lane(store, key).serve(request);
+        List<IpAddress> released = answer(request.answer());
+        if (!released.isEmpty()) {
+            LOG.debug("released {} in pool {}", released, key);
         }
+        return released;
+    }
+
+    private static <T> T answer(CompletableFuture<T> answer) {
+        return switch (answer.state()) {
+            case SUCCESS -> answer.resultNow();
+            case FAILED -> throw answer.exceptionNow() instanceof RuntimeException e ? e
+                    : new IllegalStateException(answer.exceptionNow());
+            default -> throw new IllegalStateException("a pool request came back without an answer");
+        };
     }
 }

@@ -1,0 +1,151 @@
+package dev.whereabouts.ipam.engine.alloc;
+
+import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.spi.IpamStore;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for one pool in one process. Concurrent callers queue their requests; the caller at
+ * the head of the queue becomes the leader, takes up to {@link #MAX_BATCH} requests in arrival
+ * order and serves them with one read-decide-write, then hands the lead to the next waiting caller.
+ * So a burst of N ADDs on one node costs about N / MAX_BATCH writes instead of N writes and N reads
+ * racing each other, and callers of one node never conflict with each other at all.
+ *
+ * <p>The pool as this process last wrote it stays in memory: the next batch decides on it without a
+ * read, and the store's conditional write still checks it. Another writer makes that write
+ * conflict, and only then is the pool read again. While a pool is contended, back-off grows and
+ * arriving requests join the waiting batch, so each write carries more of them.
+ */
+final class PoolLane {
+
+    /**
+     * Requests per write. Bounds the latency of the last request of a batch and keeps one write
+     * inside a single etcd transaction (two operations and a guard per overlapping allocation
+     * against etcd's default of 128 operations).
+     */
+    static final int MAX_BATCH = 32;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoolLane.class);
+    private static final long MIN_PAUSE_NANOS = Duration.ofMillis(1).toNanos();
+    private static final long MAX_PAUSE_NANOS = Duration.ofMillis(100).toNanos();
+
+    private static final class Waiter {
+        final PoolRequest request;
+        boolean lead;
+
+        Waiter(PoolRequest request) {
+            this.request = request;
+        }
+    }
+
+    private final PoolKey key;
+    private final WarmPool pool;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition moved = lock.newCondition();
+    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    private boolean busy;
+
+    PoolLane(IpamStore store, PoolKey key) {
+        this.key = key;
+        this.pool = new WarmPool(store, key);
+    }
+
+    /** Returns once {@code request} has its answer. */
+    void serve(PoolRequest request) {
+        Waiter me = new Waiter(request);
+        lock.lock();
+        try {
+            queue.addLast(me);
+            if (!busy) {
+                busy = true;
+                me.lead = true;
+            }
+            while (!me.lead && !request.answered()) {
+                moved.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!request.answered()) {
+            lead();
+        }
+    }
+
+    private void lead() {
+        PoolBatch batch = new PoolBatch(key);
+        try {
+            runRounds(batch);
+        } catch (RuntimeException | Error e) {
+            batch.failAll(e instanceof RuntimeException r ? r : new IllegalStateException(e));
+            throw e;
+        } finally {
+            handOff();
+        }
+    }
+
+    private void runRounds(PoolBatch batch) {
+        int conflicts = 0;
+        while (true) {
+            topUp(batch);
+            switch (pool.round(batch)) {
+                case DONE -> {
+                    return;
+                }
+                case AGAIN -> { }
+                case AFTER_CONFLICT -> {
+                    LOG.debug("pool {} moved under a batch of {}; conflict {} in a row", pool.key(), batch.open(),
+                            conflicts + 1);
+                    pause(++conflicts);
+                }
+            }
+        }
+    }
+
+    /** Moves waiting requests into the batch, oldest first, up to {@link #MAX_BATCH} open ones. */
+    private void topUp(PoolBatch batch) {
+        lock.lock();
+        try {
+            while (!queue.isEmpty() && batch.open() < MAX_BATCH) {
+                batch.add(queue.pollFirst().request);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void handOff() {
+        lock.lock();
+        try {
+            Waiter next = queue.peekFirst();
+            if (next == null) {
+                busy = false;
+            } else {
+                next.lead = true;
+            }
+            moved.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Full-jitter back-off after a lost race. A conflict means another writer made progress, so
+     * nobody starves; the pause only spreads the writers out, and requests that arrive meanwhile
+     * join the batch.
+     */
+    private static void pause(int conflicts) {
+        long cap = Math.min(MAX_PAUSE_NANOS, MIN_PAUSE_NANOS << Math.min(conflicts, 10));
+        long nanos = ThreadLocalRandom.current().nextLong(MIN_PAUSE_NANOS / 2, cap + 1);
+        try {
+            Thread.sleep(Duration.ofNanos(nanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.whereabouts.ipam.engine.alloc;
+
+import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.spi.IpamStore;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@link PoolLane} per pool and store that this process has written: an engine holds one, so
+ * every caller of a daemon shares the group commit and the warm copy of a pool. It grows with the
+ * pools a node uses, never with the size of the cluster.
+ */
+public final class PoolLanes {
+
+    private record LaneKey(IpamStore store, PoolKey pool) {}
+
+    private final Map<LaneKey, PoolLane> lanes = new ConcurrentHashMap<>();
+
+    PoolLane lane(IpamStore store, PoolKey pool) {
+        return lanes.computeIfAbsent(new LaneKey(store, pool), k -> new PoolLane(k.store(), k.pool()));
+    }
+
+    /** Forgets the lanes of a store that is being closed. */
+    public void forget(IpamStore store) {
+        lanes.keySet().removeIf(k -> k.store() == store);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.whereabouts.ipam.engine.alloc;
+
+import dev.whereabouts.ipam.api.IpAddress;
+import dev.whereabouts.ipam.api.Owner;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiPredicate;
+
+/**
+ * One caller's wish for one pool, waiting in that pool's {@link PoolLane}. The lane merges the
+ * requests of concurrent callers into one read-decide-write; each request keeps its own answer, its
+ * own deadline and, for an allocation, its own set of addresses found reserved elsewhere.
+ */
+sealed interface PoolRequest {
+
+    Deadline deadline();
+
+    /** Fails this request alone; the rest of its batch goes on. */
+    void fail(RuntimeException e);
+
+    boolean answered();
+
+    /**
+     * An ADD in this pool: the address the attachment already holds, or the lowest free one.
+     *
+     * @param overlapping whether the allocation also claims a cluster-wide reservation
+     */
+    record Allocate(RangePlan plan, Owner owner, boolean overlapping, Deadline deadline,
+            Set<IpAddress> skip, CompletableFuture<Allocator.Taken> answer) implements PoolRequest {
+
+        Allocate(RangePlan plan, Owner owner, boolean overlapping, Deadline deadline) {
+            this(plan, owner, overlapping, deadline, new HashSet<>(), new CompletableFuture<>());
+        }
+
+        @Override
+        public void fail(RuntimeException e) {
+            answer.completeExceptionally(e);
+        }
+
+        @Override
+        public boolean answered() {
+            return answer.isDone();
+        }
+    }
+
+    /**
+     * A DEL, GC or rollback in this pool: removes every allocation {@code match} accepts.
+     *
+     * @param overlapping whether released allocations also give up their reservation
+     */
+    record Release(BiPredicate<IpAddress, Owner> match, boolean overlapping, Deadline deadline,
+            CompletableFuture<List<IpAddress>> answer) implements PoolRequest {
+
+        Release(BiPredicate<IpAddress, Owner> match, boolean overlapping, Deadline deadline) {
+            this(match, overlapping, deadline, new CompletableFuture<>());
+        }
+
+        @Override
+        public void fail(RuntimeException e) {
+            answer.completeExceptionally(e);
+        }
+
+        @Override
+        public boolean answered() {
+            return answer.isDone();
+        }
+    }
+}

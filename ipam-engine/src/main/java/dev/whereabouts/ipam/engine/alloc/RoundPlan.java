@@ -1,0 +1,192 @@
+package dev.whereabouts.ipam.engine.alloc;
+
+import dev.whereabouts.ipam.api.Allocation;
+import dev.whereabouts.ipam.api.IpAddress;
+import dev.whereabouts.ipam.api.IpamException;
+import dev.whereabouts.ipam.api.Owner;
+import dev.whereabouts.ipam.api.PoolChange;
+import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.api.PoolSnapshot;
+import dev.whereabouts.ipam.api.Reservation;
+import dev.whereabouts.ipam.api.SortedAllocations;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The decisions of one round of a batch on one snapshot: what each request gets and the single
+ * {@link PoolChange} that writes all of it. Requests are decided in arrival order, each seeing what
+ * the earlier ones decided, so a batch means exactly what the same requests would mean one after
+ * another: an ADD then a DEL of one attachment leaves nothing, two ADDs of one attachment get one
+ * address, and no address is given to two requests.
+ *
+ * <p>Pure: it reads the snapshot and the requests and writes nothing but its own fields, which is
+ * what lets the simulation replay a seed exactly.
+ */
+final class RoundPlan {
+
+    private final PoolKey key;
+    private final PoolSnapshot snapshot;
+    /** Entries this round writes, by address, with the request that wrote each. */
+    private final Map<IpAddress, Owner> put = new LinkedHashMap<>();
+    private final Map<IpAddress, PoolRequest.Allocate> putBy = new HashMap<>();
+    /** Snapshot entries this round removes (with their owner, for the reservation). */
+    private final Map<IpAddress, Owner> removed = new LinkedHashMap<>();
+    private final Set<IpAddress> overlappingRemoved = new HashSet<>();
+    /** Addresses this round picked fresh; never reused within the round, even if released again. */
+    private final Set<IpAddress> picked = new LinkedHashSet<>();
+    private final Set<IpAddress> reserved = new HashSet<>();
+    private final Map<PoolRequest, Object> outcomes = new LinkedHashMap<>();
+
+    private RoundPlan(PoolKey key, PoolSnapshot snapshot) {
+        this.key = key;
+        this.snapshot = snapshot;
+    }
+
+    /** Decides every unanswered request; a request that cannot be served here (exhausted) is failed alone. */
+    static RoundPlan decide(PoolKey key, PoolSnapshot snapshot, List<PoolRequest> requests) {
+        RoundPlan plan = new RoundPlan(key, snapshot);
+        for (PoolRequest r : requests) {
+            if (r.answered()) {
+                continue;
+            }
+            try {
+                switch (r) {
+                    case PoolRequest.Allocate a -> plan.outcomes.put(a, plan.allocate(a));
+                    case PoolRequest.Release rel -> plan.outcomes.put(rel, plan.release(rel));
+                }
+            } catch (IpamException e) {
+                r.fail(e);
+            }
+        }
+        return plan;
+    }
+
+    private Allocator.Taken allocate(PoolRequest.Allocate a) {
+        Optional<Map.Entry<IpAddress, Owner>> held = heldBy(a.owner());
+        if (held.isPresent()) {
+            IpAddress ip = held.get().getKey();
+            if (!held.get().getValue().equals(a.owner())) {
+                write(ip, a, false); // a re-created sandbox of the same pod moves the entry to itself
+            }
+            return new Allocator.Taken(key, ip, false);
+        }
+        Set<IpAddress> skip = new HashSet<>(a.skip());
+        skip.addAll(put.keySet());
+        skip.addAll(picked);
+        IpAddress ip = LowestFree.find(a.plan(), snapshot.allocations(), skip).orElseThrow(() -> new IpamException(
+                IpamException.POOL_EXHAUSTED, a.plan().exhaustedMessage(), "pool " + key));
+        picked.add(ip);
+        write(ip, a, true);
+        return new Allocator.Taken(key, ip, true);
+    }
+
+    private void write(IpAddress ip, PoolRequest.Allocate a, boolean fresh) {
+        put.put(ip, a.owner());
+        putBy.put(ip, a);
+        if (a.overlapping()) {
+            reserved.add(ip);
+        }
+    }
+
+    /** The entry the owner's attachment holds in the pool as this round has changed it so far. */
+    private Optional<Map.Entry<IpAddress, Owner>> heldBy(Owner owner) {
+        for (Map.Entry<IpAddress, Owner> e : put.entrySet()) {
+            if (e.getValue().sameAttachment(owner)) {
+                return Optional.of(e);
+            }
+        }
+        for (Map.Entry<IpAddress, Owner> e : snapshot.allocations().entrySet()) {
+            if (!removed.containsKey(e.getKey()) && !put.containsKey(e.getKey()) && e.getValue().sameAttachment(owner)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<IpAddress> release(PoolRequest.Release rel) {
+        List<IpAddress> out = new ArrayList<>();
+        for (var it = put.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<IpAddress, Owner> e = it.next();
+            if (rel.match().test(e.getKey(), e.getValue())) {
+                it.remove();
+                putBy.remove(e.getKey());
+                reserved.remove(e.getKey());
+                out.add(e.getKey());
+                Owner stored = snapshot.allocations().get(e.getKey());
+                if (stored != null) {
+                    remove(e.getKey(), stored, rel.overlapping()); // a re-assigned entry is in the store
+                }
+            }
+        }
+        for (Map.Entry<IpAddress, Owner> e : snapshot.allocations().entrySet()) {
+            IpAddress ip = e.getKey();
+            if (!removed.containsKey(ip) && !out.contains(ip) && rel.match().test(ip, e.getValue())) {
+                remove(ip, e.getValue(), rel.overlapping());
+                out.add(ip);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private void remove(IpAddress ip, Owner stored, boolean overlapping) {
+        removed.put(ip, stored);
+        if (overlapping) {
+            overlappingRemoved.add(ip);
+        }
+    }
+
+    /** The one conditional write for the whole round. */
+    PoolChange change() {
+        List<Allocation> puts = new ArrayList<>();
+        List<Reservation> reserve = new ArrayList<>();
+        put.forEach((ip, owner) -> {
+            puts.add(new Allocation(ip, owner));
+            if (reserved.contains(ip)) {
+                reserve.add(new Reservation(key.networkName(), ip, owner));
+            }
+        });
+        List<Reservation> unreserve = new ArrayList<>();
+        removed.forEach((ip, owner) -> {
+            if (overlappingRemoved.contains(ip)) {
+                unreserve.add(new Reservation(key.networkName(), ip, owner));
+            }
+        });
+        return new PoolChange(puts, List.copyOf(removed.keySet()), reserve, unreserve);
+    }
+
+    /** The request that wants {@code ip} written in this round, if any. */
+    Optional<PoolRequest.Allocate> wanting(IpAddress ip) {
+        return Optional.ofNullable(putBy.get(ip));
+    }
+
+    /** Whether this round picked {@code ip} fresh (as opposed to re-assigning a held entry). */
+    boolean pickedFresh(IpAddress ip) {
+        return picked.contains(ip) && put.containsKey(ip);
+    }
+
+    /** Hands every decided request its answer: call only once the change is written. */
+    void answerAll() {
+        outcomes.forEach((r, outcome) -> {
+            switch (r) {
+                case PoolRequest.Allocate a -> a.answer().complete((Allocator.Taken) outcome);
+                case PoolRequest.Release rel -> {
+                    @SuppressWarnings("unchecked")
+                    List<IpAddress> released = (List<IpAddress>) outcome;
+                    rel.answer().complete(released);
+                }
+            }
+        });
+    }
+
+    /** What the pool holds once the change is written, to serve the next round without a read. */
+    SortedAllocations after() {
+        return SortedAllocations.copyOf(snapshot.allocations()).with(put, removed.keySet());
+    }
+}
