@@ -57,7 +57,8 @@ public final class RequiredPermissions {
             new Permission("", "pods", Set.of("get", "list"), Scope.CLUSTER,
                     "reconciler: KubernetesPodDirectory looks up the pods that pools reference"),
             new Permission("coordination.k8s.io", "leases", Set.of("get", "create", "update"), Scope.NAMESPACE,
-                    "reconciler: ReconcilerLease '" + RECONCILER_LEASE + "' (optimistic updates)"));
+                    "reconciler: ReconcilerLease '" + RECONCILER_LEASE + "' (optimistic updates); store-kubernetes:"
+                    + " PoolTurnLeases 'whereabouts-turn-<pool>' while a pool is contended"));
 
     private RequiredPermissions() {}
 }

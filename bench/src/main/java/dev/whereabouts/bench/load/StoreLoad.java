@@ -1,32 +1,40 @@
 package dev.whereabouts.bench.load;
 
 import dev.whereabouts.ipam.api.Cidr;
+import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.engine.alloc.Allocator;
+import dev.whereabouts.ipam.engine.alloc.Deadline;
+import dev.whereabouts.ipam.engine.alloc.PoolLanes;
+import dev.whereabouts.ipam.engine.alloc.RangePlan;
 import dev.whereabouts.ipam.spi.IpamStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Load harness for a store: N concurrent allocators (each with its own client, as N nodes would
- * have) take addresses from one pool through the engine's read-decide-write loop, and the harness
- * reports allocations per second, p50/p99 latency of one allocation (retries included) and the
- * conflicts that were retried.
+ * Load harness for a store: D simulated nodes, each with its own store client and its own
+ * group-commit lanes (as D node daemons would have), and W concurrent callers spread over them,
+ * take addresses from one pool through the engine's allocator. It reports allocations per second,
+ * p50/p99/max latency of one allocation (retries included), pool reads and writes per allocation,
+ * and the writes that lost a race. {@code --shapes 1x1,1x8,8x64} gives D x W per level.
  *
  * <p>Run (after {@code ./mvnw -pl bench -am install} or with the modules in {@code ~/.m2}):
  * <pre>
  * ./mvnw -B -q -pl bench dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp
  * java --sun-misc-unsafe-memory-access=allow -cp bench/target/classes:$(cat /tmp/bench.cp) \
- *     dev.whereabouts.bench.load.StoreLoad --target etcd --writers 1,4,16,64 --allocations 2000 \
+ *     dev.whereabouts.bench.load.StoreLoad --target etcd --shapes 1x1,1x8,8x8,8x64 --allocations 2000 \
  *     [--report results.md]
  * </pre>
  * The table goes to stderr (and to {@code --report} as Markdown): stdout belongs to the plugin.
@@ -36,7 +44,8 @@ public final class StoreLoad {
     private StoreLoad() {}
 
     /** One measured level. */
-    record Level(int writers, int allocations, double seconds, long[] latenciesNanos, long conflicts) {
+    record Level(int nodes, int writers, int allocations, double seconds, long[] latenciesNanos, long reads,
+            long commits, long conflicts) {
         double perSecond() {
             return allocations / seconds;
         }
@@ -51,7 +60,7 @@ public final class StoreLoad {
 
     public static void main(String[] args) throws Exception {
         String target = option(args, "--target", "etcd");
-        int[] writers = Arrays.stream(option(args, "--writers", "1,4,16,64").split(",")).mapToInt(Integer::parseInt).toArray();
+        String[] shapes = option(args, "--shapes", "1x1,1x8,8x8,8x64").split(",");
         int allocations = Integer.parseInt(option(args, "--allocations", "2000"));
         String report = option(args, "--report", "");
         PrintStream err = System.err;
@@ -60,10 +69,13 @@ public final class StoreLoad {
         try (LoadTarget t = target(target)) {
             description = t.describe();
             err.println("target: " + description + "; cores: " + Runtime.getRuntime().availableProcessors());
-            run(t, PoolKey.of(Cidr.parse("10.255.0.0/16"), "warmup"), 4, 300);
-            for (int i = 0; i < writers.length; i++) {
-                PoolKey pool = PoolKey.of(Cidr.parse("10." + (64 + i) + ".0.0/16"), "bench-" + writers[i]);
-                Level level = run(t, pool, writers[i], allocations);
+            run(t, PoolKey.of(Cidr.parse("10.255.0.0/16"), "warmup"), 2, 4, 300);
+            for (int i = 0; i < shapes.length; i++) {
+                String[] dw = shapes[i].split("x");
+                int nodes = Integer.parseInt(dw[0]);
+                int writers = Integer.parseInt(dw[1]);
+                PoolKey pool = PoolKey.of(Cidr.parse("10." + (64 + i) + ".0.0/16"), "bench-" + nodes + "x" + writers);
+                Level level = run(t, pool, nodes, writers, allocations);
                 levels.add(level);
                 err.println(row(level));
             }
@@ -80,27 +92,31 @@ public final class StoreLoad {
         }
     }
 
-    static Level run(LoadTarget target, PoolKey pool, int writers, int allocations) throws Exception {
-        List<IpamStore> clients = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            clients.add(target.open());
+    static Level run(LoadTarget target, PoolKey pool, int nodes, int writers, int allocations) throws Exception {
+        List<CountingStore> clients = new ArrayList<>();
+        List<Allocator> engines = new ArrayList<>();
+        for (int n = 0; n < nodes; n++) {
+            CountingStore client = CountingStore.wrap(target.open());
+            clients.add(client);
+            engines.add(new Allocator(client, true, new PoolLanes()));
         }
+        RangePlan plan = RangePlan.of(pool, pool.range(), Optional.empty(), Optional.empty(), List.of(), List.of());
         AtomicInteger budget = new AtomicInteger(allocations);
         long[] latencies = new long[allocations];
         AtomicInteger done = new AtomicInteger();
-        List<CasAllocator> allocators = new ArrayList<>();
         long start;
         long end;
-        try (ExecutorService pool2 = Executors.newFixedThreadPool(writers)) {
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>();
             start = System.nanoTime();
             for (int w = 0; w < writers; w++) {
-                CasAllocator a = new CasAllocator(clients.get(w), pool, "w" + w);
-                allocators.add(a);
-                futures.add(pool2.submit(() -> {
-                    while (budget.getAndDecrement() > 0) {
+                Allocator engine = engines.get(w % nodes);
+                String name = "n" + (w % nodes) + "w" + w;
+                futures.add(callers.submit(() -> {
+                    for (int serial = 0; budget.getAndDecrement() > 0; serial++) {
+                        Owner owner = new Owner(name + "-" + serial, "net1", "bench/" + name + "-" + serial);
                         long t0 = System.nanoTime();
-                        a.allocate();
+                        engine.allocate(plan, owner, Deadline.after(Duration.ofSeconds(30)));
                         latencies[done.getAndIncrement()] = System.nanoTime() - t0;
                     }
                     return null;
@@ -113,8 +129,10 @@ public final class StoreLoad {
         } finally {
             clients.forEach(IpamStore::close);
         }
-        long conflicts = allocators.stream().mapToLong(CasAllocator::conflicts).sum();
-        return new Level(writers, allocations, (end - start) / 1e9, latencies, conflicts);
+        long reads = clients.stream().mapToLong(c -> c.reads.sum()).sum();
+        long commits = clients.stream().mapToLong(c -> c.commits.sum()).sum();
+        long conflicts = clients.stream().mapToLong(c -> c.conflicts.sum()).sum();
+        return new Level(nodes, writers, allocations, (end - start) / 1e9, latencies, reads, commits, conflicts);
     }
 
     private static LoadTarget target(String name) throws ReflectiveOperationException {
@@ -127,15 +145,18 @@ public final class StoreLoad {
     }
 
     private static String row(Level l) {
-        return String.format(Locale.ROOT, "| %3d | %6d | %8.1f | %8.2f | %8.2f | %9d |", l.writers(), l.allocations(),
-                l.perSecond(), l.percentileMillis(0.50), l.percentileMillis(0.99), l.conflicts());
+        return String.format(Locale.ROOT, "| %3d | %3d | %6d | %8.1f | %8.2f | %8.2f | %8.2f | %5.2f | %5.2f | %7d |",
+                l.nodes(), l.writers(), l.allocations(), l.perSecond(), l.percentileMillis(0.50),
+                l.percentileMillis(0.99), l.percentileMillis(1.0), (double) l.reads() / l.allocations(),
+                (double) l.commits() / l.allocations(), l.conflicts());
     }
 
     private static String table(String description, List<Level> levels) {
         StringBuilder sb = new StringBuilder("Target: " + description + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores\n\n"
-                + "| writers | allocations | alloc/s | p50 ms | p99 ms | conflicts retried |\n"
-                + "|---:|---:|---:|---:|---:|---:|\n");
+                + "| nodes | callers | allocations | alloc/s | p50 ms | p99 ms | max ms | reads/alloc | writes/alloc"
+                + " | lost races |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Level l : levels) {
             sb.append(row(l)).append('\n');
         }

@@ -8,6 +8,7 @@ import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.spi.CommitOutcome;
+import dev.whereabouts.ipam.spi.ContentionLock;
 import dev.whereabouts.ipam.spi.IpamStore;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -23,8 +24,10 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The etcd-backed {@link IpamStore}; one jetcd client, shared by all threads. */
-final class EtcdStore implements IpamStore {
+final class EtcdStore implements IpamStore, ContentionLock {
 
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
@@ -44,6 +47,7 @@ final class EtcdStore implements IpamStore {
     private final KV kv;
     private final Ranges ranges;
     private final Committer committer;
+    private final PoolTurns turns;
 
     EtcdStore(EtcdSettings settings) {
         this.settings = settings;
@@ -85,6 +89,7 @@ final class EtcdStore implements IpamStore {
         this.kv = client.getKVClient();
         this.ranges = new Ranges(kv, calls);
         this.committer = new Committer(kv, layout, calls, settings.maxTxnOps());
+        this.turns = new PoolTurns(client.getLockClient(), client.getLeaseClient(), layout);
     }
 
     @Override
@@ -114,6 +119,11 @@ final class EtcdStore implements IpamStore {
     @Override
     public CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change) {
         return committer.commit(key, expected, change);
+    }
+
+    @Override
+    public Optional<Turn> awaitTurn(PoolKey pool, Duration maxWait) {
+        return turns.awaitTurn(pool, maxWait);
     }
 
     @Override

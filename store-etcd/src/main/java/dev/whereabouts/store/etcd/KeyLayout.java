@@ -26,6 +26,11 @@ final class KeyLayout {
         return bytes(prefix + "/pools/" + segment(key.objectName()));
     }
 
+    /** The name of the lock that orders a contended pool's writers (etcd's lock service adds a suffix per waiter). */
+    ByteSequence lock(PoolKey key) {
+        return bytes(prefix + "/locks/" + segment(key.objectName()));
+    }
+
     /** The range that holds every pool's meta key. */
     ByteSequence allPools() {
         return bytes(prefix + "/pools/");

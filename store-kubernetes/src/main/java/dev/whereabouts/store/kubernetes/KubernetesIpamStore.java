@@ -7,6 +7,7 @@ import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.spi.CommitOutcome;
+import dev.whereabouts.ipam.spi.ContentionLock;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.NodeRangeSource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * or an unreleased reservation after step 2: either blocks one address, never duplicates one, and the
  * reconciler removes it with {@link #removeReservation}.
  */
-final class KubernetesIpamStore implements IpamStore, NodeRangeSource {
+final class KubernetesIpamStore implements IpamStore, NodeRangeSource, ContentionLock {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesIpamStore.class);
 
@@ -48,6 +50,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource {
             Resource<GenericKubernetesResource>> pools;
     private final ReservationWriter reservations;
     private final NodeRanges nodeRanges;
+    private final PoolTurnLeases turns;
     /** The last pool object seen per name, to save the GET in a commit that follows its read. */
     private final ConcurrentHashMap<String, GenericKubernetesResource> lastSeen = new ConcurrentHashMap<>();
 
@@ -58,6 +61,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource {
         this.pools = client.genericKubernetesResources(Kinds.IP_POOL).inNamespace(namespace);
         this.reservations = new ReservationWriter(client.genericKubernetesResources(Kinds.RESERVATION), namespace);
         this.nodeRanges = new NodeRanges(client, namespace);
+        this.turns = new PoolTurnLeases(client, namespace);
     }
 
     String namespace() {
@@ -79,32 +83,26 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource {
         List<ReservationWriter.Claim.Created> created = new ArrayList<>();
         boolean written = false;
         try {
-            for (Reservation r : change.reserve()) {
-                ReservationWriter.Claim claim = reservations.claim(r);
+            CommitOutcome refused = null;
+            for (ReservationWriter.Claim claim : reservations.claimAll(change.reserve())) {
                 switch (claim) {
-                    case ReservationWriter.Claim.Taken taken -> {
-                        return new CommitOutcome.ReservationTaken(taken.holder());
-                    }
-                    case ReservationWriter.Claim.Contended contended -> {
-                        return new CommitOutcome.Conflict();
-                    }
+                    case ReservationWriter.Claim.Taken taken ->
+                            refused = refused != null ? refused : new CommitOutcome.ReservationTaken(taken.holder());
+                    case ReservationWriter.Claim.Contended contended ->
+                            refused = refused != null ? refused : new CommitOutcome.Conflict();
                     case ReservationWriter.Claim.Created c -> created.add(c);
                     case ReservationWriter.Claim.Held held -> { }
                 }
+            }
+            if (refused != null) {
+                return refused;
             }
             Optional<PoolVersion> version = writePool(key, expected, change);
             if (version.isEmpty()) {
                 return new CommitOutcome.Conflict();
             }
             written = true;
-            for (Reservation r : change.unreserve()) {
-                try {
-                    reservations.release(r);
-                } catch (RuntimeException e) {
-                    LOG.warn("pool {} written, but reservation {} not released; the reconciler will: {}",
-                            key, r.objectName(), e.getMessage());
-                }
-            }
+            reservations.releaseAll(change.unreserve());
             return new CommitOutcome.Committed(version.get());
         } finally {
             if (!written) {
@@ -150,6 +148,11 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource {
             lastSeen.put(name, pool);
         }
         return pool;
+    }
+
+    @Override
+    public Optional<Turn> awaitTurn(PoolKey pool, Duration maxWait) {
+        return turns.awaitTurn(pool, maxWait);
     }
 
     @Override

@@ -7,7 +7,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +87,58 @@ final class ReservationWriter {
         }
         LOG.debug("reservation {} kept changing under {} attempts", name, ATTEMPTS);
         return new Claim.Contended();
+    }
+
+    /**
+     * Claims every reservation at once: a batch of N addresses costs one round trip of latency, not
+     * N. Returns the claims in order; when any claim fails, the ones created are undone and the
+     * failure is rethrown.
+     */
+    List<Claim> claimAll(List<Reservation> wanted) {
+        if (wanted.size() <= 1) {
+            return wanted.stream().map(this::claim).toList();
+        }
+        List<Future<Claim>> running = new ArrayList<>();
+        try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+            wanted.forEach(r -> running.add(each.submit(() -> claim(r))));
+        }
+        List<Claim> claims = new ArrayList<>();
+        RuntimeException failure = null;
+        for (Future<Claim> f : running) {
+            switch (f.state()) {
+                case SUCCESS -> claims.add(f.resultNow());
+                default -> failure = failure != null ? failure : asRuntime(f.exceptionNow());
+            }
+        }
+        if (failure != null) {
+            claims.forEach(c -> {
+                if (c instanceof Claim.Created created) {
+                    undo(created);
+                }
+            });
+            throw failure;
+        }
+        return claims;
+    }
+
+    /** Releases every reservation at once; the ones that fail are logged (the reconciler removes them). */
+    void releaseAll(List<Reservation> gone) {
+        try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Reservation r : gone) {
+                each.submit(() -> {
+                    try {
+                        release(r);
+                    } catch (RuntimeException e) {
+                        LOG.warn("pool written, but reservation {} not released; the reconciler will: {}",
+                                r.objectName(), e.getMessage());
+                    }
+                });
+            }
+        }
+    }
+
+    private static RuntimeException asRuntime(Throwable t) {
+        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
     }
 
     /** Undoes a {@link Claim.Created}: deletes the object only if it is still the one we created. */

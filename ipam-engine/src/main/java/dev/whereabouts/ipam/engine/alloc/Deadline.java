@@ -26,6 +26,11 @@ public final class Deadline {
         return System.nanoTime() - endNanos >= 0;
     }
 
+    /** The time left, zero once spent. */
+    public Duration remaining() {
+        return Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));
+    }
+
     /**
      * Throws code 11 when the budget is spent.
      *

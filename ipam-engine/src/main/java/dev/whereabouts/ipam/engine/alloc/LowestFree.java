@@ -31,8 +31,14 @@ public final class LowestFree {
      * @param skip addresses found reserved elsewhere (overlapping ranges) during this call
      */
     public static Optional<IpAddress> find(RangePlan plan, Map<IpAddress, Owner> allocations, Set<IpAddress> skip) {
+        return findFrom(plan, allocations, skip, plan.first());
+    }
+
+    /** The lowest free address at or above {@code from}, or empty when there is none up to the window's end. */
+    static Optional<IpAddress> findFrom(RangePlan plan, Map<IpAddress, Owner> allocations, Set<IpAddress> skip,
+            IpAddress from) {
         SortedAllocations allocated = SortedAllocations.copyOf(allocations);
-        IpAddress candidate = plan.first();
+        IpAddress candidate = from.compareTo(plan.first()) > 0 ? from : plan.first();
         IpAddress last = plan.last();
         NavigableMap<IpAddress, IpAddress> excludes = plan.excludes();
         while (candidate.compareTo(last) <= 0) {

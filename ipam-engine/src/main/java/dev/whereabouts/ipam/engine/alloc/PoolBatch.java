@@ -7,9 +7,11 @@ import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 /**
  * The requests one leader serves together, and one read-decide-write round over them. Rounds repeat
@@ -27,7 +29,7 @@ final class PoolBatch {
         /** The pool moved since the snapshot; nothing was written. */
         record Stale() implements Round {}
 
-        /** An address was reserved elsewhere; nothing was written; the snapshot is still good. */
+        /** An address was reserved elsewhere; nothing was written; that request picks another. */
         record Repick() implements Round {}
 
         /** Nothing to write, but the snapshot came from memory: confirm on a fresh read. */
@@ -71,6 +73,12 @@ final class PoolBatch {
         }
     }
 
+    /** The time left to the open request that has the least. */
+    Duration timeLeft() {
+        return requests.stream().filter(r -> !r.answered()).map(r -> r.deadline().remaining())
+                .min(Duration::compareTo).orElse(Duration.ZERO);
+    }
+
     void failAll(RuntimeException e) {
         requests.stream().filter(r -> !r.answered()).forEach(r -> r.fail(e));
     }
@@ -80,9 +88,10 @@ final class PoolBatch {
      *
      * @param fresh whether the snapshot was just read from the store (rather than kept in memory):
      *     only a fresh read may answer without a write, because only a write checks the version
+     * @param spread see {@link RoundPlan#decide}
      */
-    Round round(IpamStore store, PoolSnapshot snapshot, boolean fresh) {
-        RoundPlan plan = RoundPlan.decide(key, snapshot, requests);
+    Round round(IpamStore store, PoolSnapshot snapshot, boolean fresh, long spread, RandomGenerator random) {
+        RoundPlan plan = RoundPlan.decide(key, snapshot, requests, spread, random);
         PoolChange change = plan.change();
         if (change.isEmpty()) {
             if (!fresh) {

@@ -1,9 +1,12 @@
 package dev.whereabouts.ipam.engine.alloc;
 
 import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.spi.ContentionLock;
 import dev.whereabouts.ipam.spi.IpamStore;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,8 +22,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The pool as this process last wrote it stays in memory: the next batch decides on it without a
  * read, and the store's conditional write still checks it. Another writer makes that write
- * conflict, and only then is the pool read again. While a pool is contended, back-off grows and
- * arriving requests join the waiting batch, so each write carries more of them.
+ * conflict, and only then is the pool read again. While a pool is contended (other nodes keep
+ * winning), a store that offers a {@link ContentionLock} makes the nodes take turns, first come
+ * first served, so no node's callers starve; without one, back-off grows. Either way requests that
+ * arrive meanwhile join the waiting batch, so each write carries more of them.
  */
 final class PoolLane {
 
@@ -32,6 +37,9 @@ final class PoolLane {
     static final int MAX_BATCH = 32;
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolLane.class);
+    /** How long a pool counts as contended after a lost race: its next batches take turns up front. */
+    private static final long CONTENDED_FOR_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final Duration MAX_TURN_WAIT = Duration.ofSeconds(2);
     private static final long MIN_PAUSE_NANOS = Duration.ofMillis(1).toNanos();
     private static final long MAX_PAUSE_NANOS = Duration.ofMillis(100).toNanos();
 
@@ -45,15 +53,19 @@ final class PoolLane {
     }
 
     private final PoolKey key;
+    private final IpamStore store;
     private final WarmPool pool;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition moved = lock.newCondition();
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private boolean busy;
+    /** Until when the pool counts as contended; written by leaders, handed over under {@link #lock}. */
+    private long contendedUntilNanos = System.nanoTime();
 
     PoolLane(IpamStore store, PoolKey key) {
         this.key = key;
-        this.pool = new WarmPool(store, key);
+        this.store = store;
+        this.pool = new WarmPool(store, key, new SplittableRandom());
     }
 
     /** Returns once {@code request} has its answer. */
@@ -91,20 +103,51 @@ final class PoolLane {
 
     private void runRounds(PoolBatch batch) {
         int conflicts = 0;
-        while (true) {
-            topUp(batch);
-            switch (pool.round(batch)) {
-                case DONE -> {
-                    return;
+        ContentionLock.Turn turn = null;
+        try {
+            while (true) {
+                topUp(batch);
+                if (turn == null && (conflicts > 0 || System.nanoTime() - contendedUntilNanos < 0)
+                        && store instanceof ContentionLock lock) {
+                    turn = awaitTurn(lock, batch);
+                    topUp(batch);
                 }
-                case AGAIN -> { }
-                case AFTER_CONFLICT -> {
-                    LOG.debug("pool {} moved under a batch of {}; conflict {} in a row", pool.key(), batch.open(),
-                            conflicts + 1);
-                    pause(++conflicts);
+                switch (pool.round(batch)) {
+                    case DONE -> {
+                        return;
+                    }
+                    case AGAIN -> { }
+                    case AFTER_CONFLICT -> {
+                        contendedUntilNanos = System.nanoTime() + CONTENDED_FOR_NANOS;
+                        LOG.debug("pool {} moved under a batch of {}; conflict {} in a row", key, batch.open(),
+                                conflicts + 1);
+                        // Holding the turn, the next try comes right after a fresh read; without
+                        // one, spread out.
+                        if (turn == null && !(store instanceof ContentionLock)) {
+                            pause(conflicts + 1);
+                        }
+                        conflicts++;
+                    }
                 }
             }
+        } finally {
+            if (turn != null) {
+                turn.close();
+            }
         }
+    }
+
+    /**
+     * Waits for this node's turn on a contended pool. Other nodes wrote while we waited, so the warm
+     * copy is dropped: the first round under the turn reads.
+     */
+    private ContentionLock.Turn awaitTurn(ContentionLock lock, PoolBatch batch) {
+        Duration wait = batch.timeLeft();
+        Optional<ContentionLock.Turn> turn = lock.awaitTurn(key, wait.compareTo(MAX_TURN_WAIT) < 0 ? wait : MAX_TURN_WAIT);
+        if (turn.isPresent()) {
+            pool.forget();
+        }
+        return turn.orElse(null);
     }
 
     /** Moves waiting requests into the batch, oldest first, up to {@link #MAX_BATCH} open ones. */

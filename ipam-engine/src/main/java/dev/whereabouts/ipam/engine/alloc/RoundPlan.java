@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 
 /**
  * The decisions of one round of a batch on one snapshot: what each request gets and the single
@@ -44,14 +45,27 @@ final class RoundPlan {
     private final Set<IpAddress> reserved = new HashSet<>();
     private final Map<PoolRequest, Object> outcomes = new LinkedHashMap<>();
 
-    private RoundPlan(PoolKey key, PoolSnapshot snapshot) {
+    private final long spread;
+    private final RandomGenerator random;
+
+    private RoundPlan(PoolKey key, PoolSnapshot snapshot, long spread, RandomGenerator random) {
         this.key = key;
         this.snapshot = snapshot;
+        this.spread = spread;
+        this.random = random;
     }
 
-    /** Decides every unanswered request; a request that cannot be served here (exhausted) is failed alone. */
-    static RoundPlan decide(PoolKey key, PoolSnapshot snapshot, List<PoolRequest> requests) {
-        RoundPlan plan = new RoundPlan(key, snapshot);
+    /**
+     * Decides every unanswered request; a request that cannot be served here (exhausted) is failed
+     * alone.
+     *
+     * @param spread 0 to take the lowest free address; else each fresh pick lands at a random
+     *     distance below {@code spread} above the lowest free one, so that nodes racing for one
+     *     contended pool stop reaching for the same addresses
+     */
+    static RoundPlan decide(PoolKey key, PoolSnapshot snapshot, List<PoolRequest> requests, long spread,
+            RandomGenerator random) {
+        RoundPlan plan = new RoundPlan(key, snapshot, spread, random);
         for (PoolRequest r : requests) {
             if (r.answered()) {
                 continue;
@@ -80,11 +94,22 @@ final class RoundPlan {
         Set<IpAddress> skip = new HashSet<>(a.skip());
         skip.addAll(put.keySet());
         skip.addAll(picked);
-        IpAddress ip = LowestFree.find(a.plan(), snapshot.allocations(), skip).orElseThrow(() -> new IpamException(
+        IpAddress lowest = LowestFree.find(a.plan(), snapshot.allocations(), skip).orElseThrow(() -> new IpamException(
                 IpamException.POOL_EXHAUSTED, a.plan().exhaustedMessage(), "pool " + key));
+        IpAddress ip = spread <= 1 ? lowest : spreadFrom(a.plan(), lowest, skip);
         picked.add(ip);
         write(ip, a, true);
         return new Allocator.Taken(key, ip, true);
+    }
+
+    private IpAddress spreadFrom(RangePlan plan, IpAddress lowest, Set<IpAddress> skip) {
+        IpAddress from;
+        try {
+            from = lowest.plus(random.nextLong(spread));
+        } catch (ArithmeticException e) {
+            return lowest;
+        }
+        return LowestFree.findFrom(plan, snapshot.allocations(), skip, from).orElse(lowest);
     }
 
     private void write(IpAddress ip, PoolRequest.Allocate a, boolean fresh) {

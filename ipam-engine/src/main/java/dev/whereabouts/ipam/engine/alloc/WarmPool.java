@@ -3,12 +3,14 @@ package dev.whereabouts.ipam.engine.alloc;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.spi.IpamStore;
+import java.util.random.RandomGenerator;
 
 /**
  * One pool as this process last saw it, and the rounds of a batch against it. After a write, the
  * pool as written is kept and the next batch decides on it without reading; the conditional write
  * is still the guard, so a copy made stale by another writer costs one conflict and one read, never
- * a wrong answer. Single-threaded: only a lane's leader (or the simulation) calls it.
+ * a wrong answer. After a lost race its picks spread out for a while (see {@link RoundPlan#decide}).
+ * Single-threaded: only a lane's leader (or the simulation) calls it.
  */
 final class WarmPool {
 
@@ -16,23 +18,39 @@ final class WarmPool {
     enum Next {
         /** Every request of the batch has its answer. */
         DONE,
-        /** Go again at once (an address to re-pick, or a copy to confirm by reading). */
+        /** Go again at once, on a fresh read (an address to re-pick, or a copy to confirm). */
         AGAIN,
         /** Another writer won: back off, then go again on a fresh read. */
         AFTER_CONFLICT
     }
 
+    /**
+     * How far above the lowest free address a contended pool's picks may land: a few batches' worth,
+     * enough for several racing nodes to miss each other, small enough to keep a pool dense.
+     */
+    static final long CONTENDED_SPREAD = 4L * PoolLane.MAX_BATCH;
+    /** Writes after a lost race during which picks stay spread. */
+    private static final int CONTENDED_WRITES = 16;
+
     private final IpamStore store;
     private final PoolKey key;
+    private final RandomGenerator random;
     private PoolSnapshot warm;
+    private int contendedWrites;
 
-    WarmPool(IpamStore store, PoolKey key) {
+    WarmPool(IpamStore store, PoolKey key, RandomGenerator random) {
         this.store = store;
         this.key = key;
+        this.random = random;
     }
 
     PoolKey key() {
         return key;
+    }
+
+    /** Drops the warm copy: the next round reads. */
+    void forget() {
+        warm = null;
     }
 
     /** One round: expire, read if nothing warm, decide, write. */
@@ -41,7 +59,9 @@ final class WarmPool {
         if (batch.done()) {
             return Next.DONE;
         }
-        boolean fresh = warm == null;
+        // While other nodes win races on this pool, a copy from memory is most likely outdated;
+        // reading right before the write keeps the window for the next lost race short.
+        boolean fresh = warm == null || contendedWrites > 0;
         PoolSnapshot snapshot;
         if (fresh) {
             try {
@@ -54,17 +74,24 @@ final class WarmPool {
             snapshot = warm;
         }
         warm = null; // whatever happens below, only a known outcome puts a copy back
-        return switch (batch.round(store, snapshot, fresh)) {
+        long spread = contendedWrites > 0 ? CONTENDED_SPREAD : 0;
+        return switch (batch.round(store, snapshot, fresh, spread, random)) {
             case PoolBatch.Round.Written w -> {
                 warm = w.after();
+                contendedWrites = Math.max(0, contendedWrites - 1);
                 yield Next.DONE;
             }
             case PoolBatch.Round.Repick r -> {
-                warm = snapshot;
+                // A reservation held elsewhere is as often another node writing this very pool as
+                // an overlapping range: decide again on a fresh read, not on a copy it outdated.
+                contendedWrites = CONTENDED_WRITES;
                 yield Next.AGAIN;
             }
             case PoolBatch.Round.Unverified u -> Next.AGAIN;
-            case PoolBatch.Round.Stale s -> Next.AFTER_CONFLICT;
+            case PoolBatch.Round.Stale s -> {
+                contendedWrites = CONTENDED_WRITES;
+                yield Next.AFTER_CONFLICT;
+            }
             case PoolBatch.Round.Failed f -> Next.DONE;
         };
     }

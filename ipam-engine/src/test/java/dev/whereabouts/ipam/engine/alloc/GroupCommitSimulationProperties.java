@@ -57,7 +57,7 @@ class GroupCommitSimulationProperties {
         Random random = new Random(seed);
         InMemoryStore backend = InMemoryStore.create();
         FlakyStore store = new FlakyStore(backend, random);
-        SimCluster cluster = new SimCluster(store, 2 + random.nextInt(3));
+        SimCluster cluster = new SimCluster(store, random, 2 + random.nextInt(3));
         SimModel model = new SimModel();
         int steps = 150 + random.nextInt(200);
         for (int step = 0; step < steps; step++) {

@@ -23,8 +23,8 @@ final class SimCluster {
         PoolBatch batch;
         final List<PoolRequest> inBatch = new ArrayList<>();
 
-        Lane(IpamStore store, Cidr range) {
-            pool = new WarmPool(store, GroupCommitSimulationProperties.keyOf(range));
+        Lane(IpamStore store, Cidr range, Random random) {
+            pool = new WarmPool(store, GroupCommitSimulationProperties.keyOf(range), random);
         }
 
         boolean hasWork() {
@@ -48,17 +48,19 @@ final class SimCluster {
     }
 
     private final IpamStore store;
+    private final Random random;
     private final List<List<Lane>> nodes = new ArrayList<>();
 
-    SimCluster(IpamStore store, int size) {
+    SimCluster(IpamStore store, Random random, int size) {
         this.store = store;
+        this.random = random;
         for (int n = 0; n < size; n++) {
             nodes.add(freshNode());
         }
     }
 
     private List<Lane> freshNode() {
-        return RANGES.stream().map(r -> new Lane(store, r)).toList();
+        return RANGES.stream().map(r -> new Lane(store, r, random)).toList();
     }
 
     int size() {

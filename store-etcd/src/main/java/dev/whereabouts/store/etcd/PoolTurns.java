@@ -1,0 +1,74 @@
+package dev.whereabouts.store.etcd;
+
+import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.spi.ContentionLock;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.Lock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns on a contended pool through etcd's lock service, which queues waiters in the order their
+ * lock keys were created. Each lock key hangs on a short lease, so a crashed holder's turn ends by
+ * itself within {@link #LEASE_SECONDS}; a client reuses one lease for half its life instead of
+ * keeping it alive with a stream, so it owns no background thread.
+ */
+final class PoolTurns implements ContentionLock {
+
+    static final long LEASE_SECONDS = 6;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoolTurns.class);
+
+    private final Lock locks;
+    private final Lease leases;
+    private final KeyLayout layout;
+    private long leaseId;
+    private long leaseRenewAfterNanos;
+
+    PoolTurns(Lock locks, Lease leases, KeyLayout layout) {
+        this.locks = locks;
+        this.leases = leases;
+        this.layout = layout;
+    }
+
+    @Override
+    public Optional<Turn> awaitTurn(PoolKey pool, Duration maxWait) {
+        long waitMs = Math.max(1, maxWait.toMillis());
+        try {
+            long lease = lease(waitMs);
+            ByteSequence held = locks.lock(layout.lock(pool), lease).get(waitMs, TimeUnit.MILLISECONDS).getKey();
+            return Optional.of(() -> release(held));
+        } catch (TimeoutException e) {
+            return Optional.empty(); // the waiter's lock key expires with its lease
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.debug("no turn on pool {}: {}", pool, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private synchronized long lease(long waitMs) throws ExecutionException, InterruptedException, TimeoutException {
+        long now = System.nanoTime();
+        if (leaseId == 0 || now - leaseRenewAfterNanos >= 0) {
+            leaseId = leases.grant(LEASE_SECONDS).get(waitMs, TimeUnit.MILLISECONDS).getID();
+            leaseRenewAfterNanos = now + TimeUnit.SECONDS.toNanos(LEASE_SECONDS) / 2;
+        }
+        return leaseId;
+    }
+
+    private void release(ByteSequence held) {
+        // Not awaited: the next writer's turn starts when etcd deletes the key, not when we hear of it.
+        locks.unlock(held).exceptionally(e -> {
+            LOG.debug("unlock failed; the lease ends the turn: {}", e.toString());
+            return null;
+        });
+    }
+}
