@@ -4,6 +4,8 @@ module dev.whereabouts.bench {
     // The engine benchmark measures the allocator directly; the engine exports its alloc package to
     // this module only.
     requires dev.whereabouts.ipam.engine;
+    // The load harness counts store calls through the kit's forwarding store.
+    requires dev.whereabouts.store.tck;
     requires jmh.core;
 
     // The load harness opens the etcd and kubernetes stores as the plugin does, by name.

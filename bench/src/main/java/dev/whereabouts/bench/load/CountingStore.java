@@ -4,12 +4,11 @@ import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.api.PoolVersion;
-import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.ContentionLock;
 import dev.whereabouts.ipam.spi.IpamStore;
+import dev.whereabouts.store.tck.ForwardingStore;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -17,15 +16,14 @@ import java.util.concurrent.atomic.LongAdder;
  * A store client that counts what the engine asks of it: pool reads, conditional writes and the
  * writes that lost a race. Reads and writes per allocation are what a burst costs the backend.
  */
-class CountingStore implements IpamStore {
+class CountingStore extends ForwardingStore {
 
     final LongAdder reads = new LongAdder();
     final LongAdder commits = new LongAdder();
     final LongAdder conflicts = new LongAdder();
-    private final IpamStore store;
 
     private CountingStore(IpamStore store) {
-        this.store = store;
+        super(store);
     }
 
     /** Counts the calls to {@code store}, keeping its optional {@link ContentionLock}. */
@@ -50,41 +48,16 @@ class CountingStore implements IpamStore {
     @Override
     public PoolSnapshot read(PoolKey key) {
         reads.increment();
-        return store.read(key);
+        return super.read(key);
     }
 
     @Override
     public CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change) {
         commits.increment();
-        CommitOutcome outcome = store.commit(key, expected, change);
+        CommitOutcome outcome = super.commit(key, expected, change);
         if (!(outcome instanceof CommitOutcome.Committed)) {
             conflicts.increment();
         }
         return outcome;
-    }
-
-    @Override
-    public List<PoolKey> pools() {
-        return store.pools();
-    }
-
-    @Override
-    public List<Reservation> reservations() {
-        return store.reservations();
-    }
-
-    @Override
-    public boolean removeReservation(Reservation reservation) {
-        return store.removeReservation(reservation);
-    }
-
-    @Override
-    public void checkAvailable() {
-        store.checkAvailable();
-    }
-
-    @Override
-    public void close() {
-        store.close();
     }
 }

@@ -17,10 +17,17 @@ sealed interface PoolRequest {
 
     Deadline deadline();
 
-    /** Fails this request alone; the rest of its batch goes on. */
-    void fail(RuntimeException e);
+    /** Where the answer goes: a value, or the failure of this request alone. */
+    CompletableFuture<?> answer();
 
-    boolean answered();
+    /** Fails this request alone; the rest of its batch goes on. */
+    default void fail(RuntimeException e) {
+        answer().completeExceptionally(e);
+    }
+
+    default boolean answered() {
+        return answer().isDone();
+    }
 
     /**
      * An ADD in this pool: the address the attachment already holds, or the lowest free one.
@@ -32,16 +39,6 @@ sealed interface PoolRequest {
 
         Allocate(RangePlan plan, Owner owner, boolean overlapping, Deadline deadline) {
             this(plan, owner, overlapping, deadline, new HashSet<>(), new CompletableFuture<>());
-        }
-
-        @Override
-        public void fail(RuntimeException e) {
-            answer.completeExceptionally(e);
-        }
-
-        @Override
-        public boolean answered() {
-            return answer.isDone();
         }
     }
 
@@ -55,16 +52,6 @@ sealed interface PoolRequest {
 
         Release(BiPredicate<IpAddress, Owner> match, boolean overlapping, Deadline deadline) {
             this(match, overlapping, deadline, new CompletableFuture<>());
-        }
-
-        @Override
-        public void fail(RuntimeException e) {
-            answer.completeExceptionally(e);
-        }
-
-        @Override
-        public boolean answered() {
-            return answer.isDone();
         }
     }
 }

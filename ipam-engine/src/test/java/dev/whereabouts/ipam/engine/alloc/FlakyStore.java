@@ -4,11 +4,10 @@ import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.api.PoolVersion;
-import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.api.StoreUnavailableException;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
-import java.util.List;
+import dev.whereabouts.store.tck.ForwardingStore;
 import java.util.Random;
 
 /**
@@ -16,14 +15,13 @@ import java.util.Random;
  * reads that fail, commits that conflict without a reason, commits that fail before writing, and
  * commits that write but lose their answer (the caller cannot tell these last two apart).
  */
-final class FlakyStore implements IpamStore {
+final class FlakyStore extends ForwardingStore {
 
-    private final IpamStore real;
     private final Random random;
     private boolean faulty = true;
 
     FlakyStore(IpamStore real, Random random) {
-        this.real = real;
+        super(real);
         this.random = random;
     }
 
@@ -41,7 +39,7 @@ final class FlakyStore implements IpamStore {
         if (roll(3)) {
             throw new StoreUnavailableException("injected: read of " + key + " failed", null);
         }
-        return real.read(key);
+        return super.read(key);
     }
 
     @Override
@@ -52,35 +50,10 @@ final class FlakyStore implements IpamStore {
         if (roll(3)) {
             throw new StoreUnavailableException("injected: commit to " + key + " failed before writing", null);
         }
-        CommitOutcome outcome = real.commit(key, expected, change);
+        CommitOutcome outcome = super.commit(key, expected, change);
         if (roll(3)) {
             throw new StoreUnavailableException("injected: commit to " + key + " lost its answer", null);
         }
         return outcome;
-    }
-
-    @Override
-    public List<PoolKey> pools() {
-        return real.pools();
-    }
-
-    @Override
-    public List<Reservation> reservations() {
-        return real.reservations();
-    }
-
-    @Override
-    public boolean removeReservation(Reservation reservation) {
-        return real.removeReservation(reservation);
-    }
-
-    @Override
-    public void checkAvailable() {
-        real.checkAvailable();
-    }
-
-    @Override
-    public void close() {
-        real.close();
     }
 }
