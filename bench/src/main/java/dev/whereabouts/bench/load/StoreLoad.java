@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * group-commit lanes (as D node daemons would have), and W concurrent callers spread over them,
  * take addresses from one pool through the engine's allocator. It reports allocations per second,
  * p50/p99/max latency of one allocation (retries included), pool reads and writes per allocation,
- * and the writes that lost a race. {@code --shapes 1x1,1x8,8x64} gives D x W per level.
+ * and the writes that lost a race. {@code --shapes 1x1,1x8,8x64} gives D x W per level;
+ * {@code --prefill N} puts N allocations into each level's pool first (through node 0, not timed).
  *
  * <p>Run (after {@code ./mvnw -pl bench -am install} or with the modules in {@code ~/.m2}):
  * <pre>
@@ -62,6 +63,7 @@ public final class StoreLoad {
         String target = option(args, "--target", "etcd");
         String[] shapes = option(args, "--shapes", "1x1,1x8,8x8,8x64").split(",");
         int allocations = Integer.parseInt(option(args, "--allocations", "2000"));
+        int prefill = Integer.parseInt(option(args, "--prefill", "0"));
         String report = option(args, "--report", "");
         PrintStream err = System.err;
         List<Level> levels = new ArrayList<>();
@@ -69,13 +71,13 @@ public final class StoreLoad {
         try (LoadTarget t = target(target)) {
             description = t.describe();
             err.println("target: " + description + "; cores: " + Runtime.getRuntime().availableProcessors());
-            run(t, PoolKey.of(Cidr.parse("10.255.0.0/16"), "warmup"), 2, 4, 300);
+            run(t, PoolKey.of(Cidr.parse("10.255.0.0/16"), "warmup"), 2, 4, 0, 300);
             for (int i = 0; i < shapes.length; i++) {
                 String[] dw = shapes[i].split("x");
                 int nodes = Integer.parseInt(dw[0]);
                 int writers = Integer.parseInt(dw[1]);
                 PoolKey pool = PoolKey.of(Cidr.parse("10." + (64 + i) + ".0.0/16"), "bench-" + nodes + "x" + writers);
-                Level level = run(t, pool, nodes, writers, allocations);
+                Level level = run(t, pool, nodes, writers, prefill, allocations);
                 levels.add(level);
                 err.println(row(level));
             }
@@ -92,7 +94,8 @@ public final class StoreLoad {
         }
     }
 
-    static Level run(LoadTarget target, PoolKey pool, int nodes, int writers, int allocations) throws Exception {
+    static Level run(LoadTarget target, PoolKey pool, int nodes, int writers, int prefill, int allocations)
+            throws Exception {
         List<CountingStore> clients = new ArrayList<>();
         List<Allocator> engines = new ArrayList<>();
         for (int n = 0; n < nodes; n++) {
@@ -101,6 +104,14 @@ public final class StoreLoad {
             engines.add(new Allocator(client, true, new PoolLanes()));
         }
         RangePlan plan = RangePlan.of(pool, pool.range(), Optional.empty(), Optional.empty(), List.of(), List.of());
+        if (prefill > 0) {
+            fill(engines.getFirst(), plan, prefill);
+            clients.forEach(c -> {
+                c.reads.reset();
+                c.commits.reset();
+                c.conflicts.reset();
+            });
+        }
         AtomicInteger budget = new AtomicInteger(allocations);
         long[] latencies = new long[allocations];
         AtomicInteger done = new AtomicInteger();
@@ -133,6 +144,27 @@ public final class StoreLoad {
         long commits = clients.stream().mapToLong(c -> c.commits.sum()).sum();
         long conflicts = clients.stream().mapToLong(c -> c.conflicts.sum()).sum();
         return new Level(nodes, writers, allocations, (end - start) / 1e9, latencies, reads, commits, conflicts);
+    }
+
+    /** Puts {@code count} allocations into the pool before the measured run (a large, warm pool). */
+    private static void fill(Allocator engine, RangePlan plan, int count) throws Exception {
+        AtomicInteger left = new AtomicInteger(count);
+        try (ExecutorService fillers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < 64; w++) {
+                String name = "fill" + w;
+                futures.add(fillers.submit(() -> {
+                    for (int serial = 0; left.getAndDecrement() > 0; serial++) {
+                        Owner owner = new Owner(name + "-" + serial, "net1", "fill/" + name + "-" + serial);
+                        engine.allocate(plan, owner, Deadline.after(Duration.ofSeconds(60)));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
     }
 
     private static LoadTarget target(String name) throws ReflectiveOperationException {
