@@ -8,6 +8,7 @@
  * P/pools/&lt;pool&gt;                      range, network name, node name (3 lines)
  * P/allocations/&lt;pool&gt;/&lt;address hex&gt;  containerId, ifName, podRef (3 lines)
  * P/reservations/&lt;network&gt;/&lt;address&gt;  network, address, containerId, ifName, podRef (5 lines)
+ * P/locks/&lt;pool&gt;/&lt;lease id&gt;          etcd lock service keys while a pool is contended (see PoolTurns)
  * </pre>
  * {@code <pool>} is upstream's object name of the pool ({@code PoolKey.objectName()}, e.g.
  * {@code tenant-a-10.0.0.0-16}); {@code <address hex>} is the address as 8 (IPv4) or 32 (IPv6)
