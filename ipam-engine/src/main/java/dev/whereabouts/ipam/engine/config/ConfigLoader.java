@@ -51,9 +51,9 @@ public final class ConfigLoader {
      */
     public NetworkConfig load(byte[] stdin, String cniArgs, Map<String, String> env) {
         InputBytes input = InputBytes.copyOf(stdin);
-        TopLevel top = topLevels.get(input);
-        if (top == null) {
-            top = topLevel(stdin);
+        TopLevel remembered = topLevels.get(input);
+        TopLevel top = remembered != null ? remembered : topLevel(stdin);
+        if (remembered == null) {
             topLevels.put(input, top);
         }
         Optional<Path> flatFile = FlatFile.find(top.inline().string("configuration_path"), flatFileLocations);
