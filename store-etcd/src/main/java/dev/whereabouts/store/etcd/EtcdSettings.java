@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,7 +48,27 @@ record EtcdSettings(List<URI> endpoints, String username, String password, Strin
         return endpoints.getFirst().getScheme().equals("https");
     }
 
+    /** The settings parsed last, with the section they came from. */
+    private record Parsed(Map<String, Object> section, EtcdSettings settings) {}
+
+    /**
+     * The daemon asks for the settings of the same section on every call (to find the open client,
+     * then to open it); a section is never modified once a {@link StoreConfig} holds it, so the same
+     * map object means the same settings.
+     */
+    private static volatile Parsed last;
+
     static EtcdSettings from(StoreConfig config) {
+        Parsed p = last;
+        if (p != null && p.section() == config.section()) {
+            return p.settings();
+        }
+        EtcdSettings settings = parse(config);
+        last = new Parsed(config.section(), settings);
+        return settings;
+    }
+
+    private static EtcdSettings parse(StoreConfig config) {
         String username = config.string(USERNAME).orElse("");
         String password = config.string(PASSWORD).orElse("");
         if (username.isEmpty() != password.isEmpty()) {
