@@ -48,6 +48,8 @@ final class TcpGate implements AutoCloseable {
     private final ExecutorService calls;
     private final String clientToken = token();
     private final String serverToken = token();
+    private final byte[] greeting = ("WHD1 " + serverToken + "\n").getBytes(StandardCharsets.US_ASCII);
+    private final byte[] clientTokenBytes = clientToken.getBytes(StandardCharsets.US_ASCII);
     private ServerSocket server;
 
     TcpGate(Path socket, CniHandler handler, ExecutorService calls) {
@@ -106,11 +108,11 @@ final class TcpGate implements AutoCloseable {
             // buffered: the header is read up to its newline, which unbuffered costs a syscall per byte
             InputStream in = new BufferedInputStream(s.getInputStream(), IN_BUFFER);
             OutputStream out = s.getOutputStream();
-            out.write(("WHD1 " + serverToken + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(greeting);
             out.flush();
             String[] head = line(in).split(" ");
             if (head.length != 4 || !head[0].equals("WHT1") || !MessageDigest.isEqual(
-                    head[1].getBytes(StandardCharsets.US_ASCII), clientToken.getBytes(StandardCharsets.US_ASCII))) {
+                    head[1].getBytes(StandardCharsets.US_ASCII), clientTokenBytes)) {
                 LOG.error("tcp: refused a connection without the client token");
                 return;
             }
