@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,23 +47,31 @@ record EtcdSettings(List<URI> endpoints, String username, String password, Strin
         return endpoints.getFirst().getScheme().equals("https");
     }
 
-    /** The settings parsed last, with the section they came from. */
-    private record Parsed(Map<String, Object> section, EtcdSettings settings) {}
+    /** The settings parsed last, with the field values they came from. */
+    private record Parsed(List<Object> inputs, EtcdSettings settings) {}
+
+    private static final List<String> FIELDS = List.of(USERNAME, PASSWORD, CERT, KEY, CA, HOST, PREFIX, TIMEOUT,
+            MAX_TXN_OPS);
 
     /**
      * The daemon asks for the settings of the same section on every call (to find the open client,
-     * then to open it); a section is never modified once a {@link StoreConfig} holds it, so the same
-     * map object means the same settings.
+     * then to open it). Parsing is a function of the {@code etcd_*} values alone, so equal values
+     * give the settings parsed last; a section changed in place therefore still gets its own.
      */
     private static volatile Parsed last;
 
     static EtcdSettings from(StoreConfig config) {
+        List<Object> inputs = new ArrayList<>(FIELDS.size());
+        for (String field : FIELDS) {
+            Object v = config.value(field).orElse(null);
+            inputs.add(v instanceof List<?> list ? new ArrayList<>(list) : v); // a copy: callers may edit theirs
+        }
         Parsed p = last;
-        if (p != null && p.section() == config.section()) {
+        if (p != null && p.inputs().equals(inputs)) {
             return p.settings();
         }
         EtcdSettings settings = parse(config);
-        last = new Parsed(config.section(), settings);
+        last = new Parsed(inputs, settings);
         return settings;
     }
 
