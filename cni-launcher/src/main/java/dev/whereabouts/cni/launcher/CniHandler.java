@@ -10,8 +10,10 @@ import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.engine.Ipam;
 import dev.whereabouts.ipam.engine.IpamConfig;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -28,7 +30,10 @@ public final class CniHandler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CniHandler.class);
     private static final byte[] NOTHING = new byte[0];
 
+    private static final int HEADERS = 64;
+
     private final Ipam ipam;
+    private final Map<ByteBuffer, Header> headers = new ConcurrentHashMap<>();
 
     /** Serves calls with {@code ipam}, which it closes on {@link #close()}. */
     public CniHandler(Ipam ipam) {
@@ -67,15 +72,14 @@ public final class CniHandler implements AutoCloseable {
                         "unknown CNI_COMMAND: " + command, "");
             }
             CniEnv.check(command, env);
-            JsonNode root = parse(stdin);
-            String configVersion = root.path("cniVersion").isString()
-                    ? root.path("cniVersion").stringValue() : "0.1.0";
+            Header header = header(stdin);
+            String configVersion = header.cniVersion();
             if (!CniVersions.supported(configVersion)) {
                 throw new IpamException(IpamException.INCOMPATIBLE_VERSION, "incompatible CNI versions",
                         "config is \"" + configVersion + "\", plugin supports " + CniVersions.SUPPORTED);
             }
             version = configVersion;
-            CniEnv.checkNetworkName(root.path("name").isString() ? root.path("name").stringValue() : "");
+            CniEnv.checkNetworkName(header.name());
             requireVersion(command, version);
             String rawArgs = env.getOrDefault("CNI_ARGS", "");
             CniArgs args = CniArgs.parse(rawArgs);
@@ -134,6 +138,28 @@ public final class CniHandler implements AutoCloseable {
             throw new IpamException(IpamException.INCOMPATIBLE_VERSION,
                     "config version does not allow " + command, "config is \"" + version + "\"");
         }
+    }
+
+    /** What the protocol checks read from stdin: {@code cniVersion} (absent = 0.1.0) and {@code name}. */
+    private record Header(String cniVersion, String name) {}
+
+    /**
+     * The header of {@code stdin}, parsed once per distinct config: a node sends the same few over
+     * and over. Only configs that parsed are remembered; the map forgets all when full.
+     */
+    private Header header(byte[] stdin) {
+        ByteBuffer key = ByteBuffer.wrap(stdin.clone()); // content equality; never read or moved
+        Header h = headers.get(key);
+        if (h == null) {
+            JsonNode root = parse(stdin);
+            h = new Header(root.path("cniVersion").isString() ? root.path("cniVersion").stringValue() : "0.1.0",
+                    root.path("name").isString() ? root.path("name").stringValue() : "");
+            if (headers.size() >= HEADERS) {
+                headers.clear();
+            }
+            headers.put(key, h);
+        }
+        return h;
     }
 
     private static JsonNode parse(byte[] stdin) {

@@ -47,7 +47,35 @@ record EtcdSettings(List<URI> endpoints, String username, String password, Strin
         return endpoints.getFirst().getScheme().equals("https");
     }
 
+    /** The settings parsed last, with the field values they came from. */
+    private record Parsed(List<Object> inputs, EtcdSettings settings) {}
+
+    private static final List<String> FIELDS = List.of(USERNAME, PASSWORD, CERT, KEY, CA, HOST, PREFIX, TIMEOUT,
+            MAX_TXN_OPS);
+
+    /**
+     * The daemon asks for the settings of the same section on every call (to find the open client,
+     * then to open it). Parsing is a function of the {@code etcd_*} values alone, so equal values
+     * give the settings parsed last; a section changed in place therefore still gets its own.
+     */
+    private static volatile Parsed last;
+
     static EtcdSettings from(StoreConfig config) {
+        List<Object> inputs = new ArrayList<>(FIELDS.size());
+        for (String field : FIELDS) {
+            Object v = config.value(field).orElse(null);
+            inputs.add(v instanceof List<?> list ? new ArrayList<>(list) : v); // a copy: callers may edit theirs
+        }
+        Parsed p = last;
+        if (p != null && p.inputs().equals(inputs)) {
+            return p.settings();
+        }
+        EtcdSettings settings = parse(config);
+        last = new Parsed(inputs, settings);
+        return settings;
+    }
+
+    private static EtcdSettings parse(StoreConfig config) {
         String username = config.string(USERNAME).orElse("");
         String password = config.string(PASSWORD).orElse("");
         if (username.isEmpty() != password.isEmpty()) {

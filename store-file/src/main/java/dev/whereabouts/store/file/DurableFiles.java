@@ -70,11 +70,17 @@ final class DurableFiles {
 
     /** The file's text, or empty when it does not exist. */
     static Optional<String> read(Path file) throws IOException {
+        // Most reads look for a file that is usually absent (the journal, a free reservation): a
+        // failed open costs two exceptions with stack traces, access(2) none. That the directory is
+        // searchable makes "not accessible" mean "absent"; otherwise the read below reports why.
+        if (!Files.exists(file) && Files.isExecutable(file.getParent())) {
+            return Optional.empty();
+        }
         try {
             // ISO-8859-1 maps every byte, so damage shows up as a parse error, never as a charset error
             return Optional.of(Files.readString(file, StandardCharsets.ISO_8859_1));
         } catch (NoSuchFileException e) {
-            return Optional.empty();
+            return Optional.empty(); // removed since the check
         }
     }
 

@@ -20,7 +20,19 @@ public final class ConfigLoader {
     /** The rule the CNI library applies to network names and container ids. */
     public static final Pattern ID = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$");
 
+    /** Stdin that passed the top-level checks, parsed (the maps are only ever read). */
+    private record TopLevel(Fields fields, String version, String name, Fields inline) {}
+
+    /** Everything the {@code ipam} section is made of. */
+    private record SectionKey(InputBytes stdin, Optional<Path> flatFile, Map<String, Object> flatVersion,
+            List<String> ips, List<String> gateways) {}
+
+    private record Section(IpamSection ipam, List<AttachmentId> validAttachments) {}
+
     private final List<Path> flatFileLocations;
+    private final FlatFileReader flatFiles = new FlatFileReader();
+    private final BoundedCache<InputBytes, TopLevel> topLevels = new BoundedCache<>(64);
+    private final BoundedCache<SectionKey, Section> sections = new BoundedCache<>(64);
 
     /** A loader that searches upstream's default flat-file locations. */
     public ConfigLoader() {
@@ -32,8 +44,40 @@ public final class ConfigLoader {
         this.flatFileLocations = List.copyOf(flatFileLocations);
     }
 
-    /** Loads a configuration. */
+    /**
+     * Loads a configuration. The result depends only on the arguments and on the flat file's
+     * content: what was parsed before is reused only for exactly the same stdin, flat-file version
+     * and {@code CNI_ARGS} values the section reads, so a daemon answers as a fresh process would.
+     */
     public NetworkConfig load(byte[] stdin, String cniArgs, Map<String, String> env) {
+        InputBytes input = InputBytes.copyOf(stdin);
+        TopLevel remembered = topLevels.get(input);
+        TopLevel top = remembered != null ? remembered : topLevel(stdin);
+        if (remembered == null) {
+            topLevels.put(input, top);
+        }
+        Optional<Path> flatFile = FlatFile.find(top.inline().string("configuration_path"), flatFileLocations);
+        Optional<FlatFileReader.Read> flat = flatFile.map(flatFiles::read);
+        CniArgs args = CniArgs.parse(cniArgs);
+        var key = new SectionKey(input, flatFile, flat.map(FlatFileReader.Read::version).orElse(null),
+                args.ips(), args.gateways());
+        Section section = sections.get(key);
+        if (section == null) {
+            Map<String, Object> merged = flat
+                    .map(f -> FlatFile.merge(top.inline().raw(), f.content(), true))
+                    .orElse(top.inline().raw());
+            IpamSection ipam = SectionParser.parse(new Fields(merged, "ipam"), args, top.version(), flatFile);
+            section = new Section(ipam, validAttachments(top.fields()));
+            if (flatFile.isEmpty() || key.flatVersion() != null) {
+                sections.put(key, section);
+            }
+        }
+        return new NetworkConfig(top.version(), top.name(), section.ipam(), section.validAttachments(), args,
+                env == null ? Map.of() : env);
+    }
+
+    /** The checks that depend on stdin alone, in the order their errors take precedence. */
+    private static TopLevel topLevel(byte[] stdin) {
         Fields top = new Fields(Json.parseObject(stdin, "LoadIPAMConfig"), "");
         String version = top.string("cniVersion").orElse("0.1.0");
         CniVersions.require(version);
@@ -50,13 +94,7 @@ public final class ConfigLoader {
                     "only interested in networks whose IPAM type is 'whereabouts'. This one was: " + type,
                     "field 'ipam.type' value '" + type + "'");
         }
-        Optional<Path> flatFile = FlatFile.find(inline.string("configuration_path"), flatFileLocations);
-        Map<String, Object> merged = flatFile
-                .map(p -> FlatFile.merge(inline.raw(), FlatFile.read(p), true))
-                .orElse(inline.raw());
-        CniArgs args = CniArgs.parse(cniArgs);
-        IpamSection ipam = SectionParser.parse(new Fields(merged, "ipam"), args, version, flatFile);
-        return new NetworkConfig(version, name, ipam, validAttachments(top), args, env == null ? Map.of() : env);
+        return new TopLevel(top, version, name, inline);
     }
 
     private static List<AttachmentId> validAttachments(Fields top) {

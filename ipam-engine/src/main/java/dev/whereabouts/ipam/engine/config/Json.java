@@ -4,6 +4,7 @@ import dev.whereabouts.ipam.api.IpamException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -13,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Json {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final ObjectWriter PRETTY = MAPPER.writerWithDefaultPrettyPrinter();
 
     private Json() {}
 
@@ -47,6 +49,6 @@ public final class Json {
 
     /** Serializes plain values as pretty-printed, UTF-8 bytes. */
     public static byte[] writeBytes(Object value) {
-        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+        return PRETTY.writeValueAsBytes(value);
     }
 }

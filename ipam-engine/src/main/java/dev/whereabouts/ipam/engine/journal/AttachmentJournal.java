@@ -69,7 +69,9 @@ public final class AttachmentJournal {
         }
         doc.put("entries", entries);
         try {
-            Files.createDirectories(file.getParent());
+            if (!Files.isDirectory(file.getParent())) {
+                Files.createDirectories(file.getParent()); // throws when it exists, so only when needed
+            }
             Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
