@@ -1,0 +1,140 @@
+package dev.whereabouts.bench.burst;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * What one burst (one binary on one store) measured and found.
+ *
+ * @param label which binary: {@code whereabouts-java} or {@code upstream}
+ * @param store the store's name
+ * @param plan nodes, callers and ADDs
+ * @param add the ADD phase
+ * @param del the DEL phase
+ * @param duplicates addresses handed to two live containers at once
+ * @param lost addresses an ADD returned that the store did not hold for that container after the ADD phase
+ * @param leftovers allocations and reservations the store still held after the DEL phase
+ * @param daemonErrors error-level lines the node daemons logged
+ */
+public record BurstResult(String label, String store, Plan plan, Phase add, Phase del, List<String> duplicates,
+        List<String> lost, List<String> leftovers, List<String> daemonErrors) {
+
+    /** The shape of a burst: K node daemons, C concurrent callers on each, N ADDs then N DELs on {@code range}. */
+    public record Plan(int nodes, int callers, int adds, String range) {
+    }
+
+    /**
+     * One phase: every call and the store requests it caused.
+     *
+     * @param nanos wall time of the whole phase
+     * @param calls every call, in container order
+     * @param requests store requests served during the phase, by kind
+     */
+    public record Phase(long nanos, List<CniCall> calls, Map<String, Long> requests) {
+
+        /** Failed calls by how they failed ({@code code 11: 3}). */
+        public Map<String, Long> failures() {
+            return calls.stream().filter(c -> !c.ok())
+                    .collect(Collectors.groupingBy(CniCall::failure, TreeMap::new, Collectors.counting()));
+        }
+
+        /** How many calls failed. */
+        public long failed() {
+            return calls.stream().filter(c -> !c.ok()).count();
+        }
+
+        /** The latency at percentile {@code p} (0–100) over every call, in milliseconds. */
+        public double percentileMillis(double p) {
+            long[] sorted = calls.stream().mapToLong(CniCall::nanos).sorted().toArray();
+            if (sorted.length == 0) {
+                return 0;
+            }
+            int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+            return sorted[Math.clamp(i, 0, sorted.length - 1)] / 1e6;
+        }
+
+        /** Calls per second over the phase. */
+        public double rate() {
+            return calls.size() / (nanos / 1e9);
+        }
+
+        /** Store requests per call, by kind, as {@code requests=4.02 PUT=1.10 …}. */
+        public String requestsPerCall() {
+            if (requests.isEmpty()) {
+                return "not counted";
+            }
+            return requests.entrySet().stream().filter(e -> e.getValue() != 0)
+                    .map(e -> e.getKey() + "=" + fmt("%.2f", e.getValue() / (double) calls.size()))
+                    .collect(Collectors.joining(" "));
+        }
+    }
+
+    /** Whether the burst proved what it must: no duplicate, nothing lost, nothing leaked. */
+    public boolean clean() {
+        return duplicates.isEmpty() && lost.isEmpty() && leftovers.isEmpty();
+    }
+
+    /** The readable report of this burst. */
+    public String report() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(fmt("== %s on %s: %d nodes x %d callers, %d ADDs then %d DELs on %s%n", label, store,
+                plan.nodes(), plan.callers(), plan.adds(), plan.adds(), plan.range()));
+        for (var named : List.of(Map.entry("ADD", add), Map.entry("DEL", del))) {
+            Phase p = named.getValue();
+            sb.append(fmt("%s phase %8.2f s  %7.1f/s  p50 %s  p99 %s  max %s  failed %d %s%n", named.getKey(),
+                    p.nanos() / 1e9, p.rate(), ms(p.percentileMillis(50)), ms(p.percentileMillis(99)),
+                    ms(p.percentileMillis(100)), p.failed(), p.failures().isEmpty() ? "" : p.failures()));
+        }
+        sb.append("store requests per ADD: ").append(add.requestsPerCall()).append('\n');
+        sb.append("store requests per DEL: ").append(del.requestsPerCall()).append('\n');
+        sb.append(fmt("daemon error lines: %d%n", daemonErrors.size()));
+        daemonErrors.stream().limit(5).forEach(l -> sb.append("  ").append(l).append('\n'));
+        sb.append(fmt("checks: duplicates %d, lost %d, leaked %d -> %s%n", duplicates.size(), lost.size(),
+                leftovers.size(), clean() ? "OK" : "FAIL"));
+        for (List<String> problems : List.of(duplicates, lost, leftovers)) {
+            problems.stream().limit(10).forEach(l -> sb.append("  ").append(l).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    /** The header of {@link #tableRow()}. */
+    public static String tableHeader() {
+        return "| binary | store | ADD phase | ADD/s | ADD p50 / p99 / max | failed ADDs | DEL phase | failed DELs "
+                + "| requests/ADD | duplicates | leaked |\n|---|---|---|---|---|---|---|---|---|---|---|";
+    }
+
+    /** One Markdown table row for the summary. */
+    public String tableRow() {
+        Long requests = add.requests().get("requests");
+        return fmt("| %s | %s | %.2f s | %.1f | %s / %s / %s | %d %s | %.2f s | %d | %s | %d | %d |", label, store,
+                add.nanos() / 1e9, add.rate(), ms(add.percentileMillis(50)), ms(add.percentileMillis(99)),
+                ms(add.percentileMillis(100)), add.failed(), add.failures().isEmpty() ? "" : add.failures(),
+                del.nanos() / 1e9, del.failed(),
+                requests == null ? "-" : fmt("%.2f", requests / (double) add.calls().size()),
+                duplicates.size(), leftovers.size());
+    }
+
+    /** {@code other}'s figures over this one's: how many times slower {@code other} is. */
+    public String ratioTo(BurstResult other) {
+        return fmt("%s / %s on %s: ADD phase %.2fx, ADD p50 %.2fx, ADD p99 %.2fx, DEL phase %.2fx", other.label, label,
+                store, other.add.nanos() / (double) add.nanos(),
+                other.add.percentileMillis(50) / add.percentileMillis(50),
+                other.add.percentileMillis(99) / add.percentileMillis(99), other.del.nanos() / (double) del.nanos());
+    }
+
+    private static String ms(double millis) {
+        return millis >= 1000 ? fmt("%.2f s", millis / 1000) : fmt("%.0f ms", millis);
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    @Override
+    public String toString() {
+        return report();
+    }
+}
