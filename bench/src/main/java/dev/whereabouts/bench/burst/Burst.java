@@ -19,23 +19,31 @@ import java.util.stream.Stream;
  *
  * <pre>
  * Burst [--tree DIR] [--nodes K] [--callers C] [--adds N] [--stores etcd,kubernetes-mock,file]
- *       [--range CIDR] [--upstream-range CIDR] [--cni-version V] [--work DIR] [--keep] [--strict]
+ *       [--range CIDR] [--upstream-range CIDR] [--cni-version V] [--store-timeout-ms MS]
+ *       [--work DIR] [--keep] [--strict]
  * </pre>
  * With env {@code UPSTREAM_BIN}, that binary runs the same burst after ours on each store (no
- * daemons, its own range) and the ratios are printed.
+ * daemons, its own range) and the ratios are printed. {@code --store-timeout-ms} sets the plugin's
+ * {@code store_timeout_ms} (the budget of one call; unset: the plugin's default, 10 s).
  */
 public final class Burst {
 
     /** Everything a burst run is told. */
     public record Options(Path tree, int nodes, int callers, int adds, List<String> stores, String range,
-            String upstreamRange, String cniVersion, Path upstreamBinary, Path work, boolean keep, boolean strict) {
+            String upstreamRange, String cniVersion, long storeTimeoutMs, Path upstreamBinary, Path work, boolean keep,
+            boolean strict) {
 
         /** The burst goal: 10 daemons x 10 callers, 1,000 ADDs then 1,000 DELs on one /16, etcd and the mock. */
         public static Options defaults() {
             String upstream = System.getenv("UPSTREAM_BIN");
             return new Options(Path.of("cni-launcher/target/whereabouts"), 10, 10, 1000, List.of("etcd", "kubernetes-mock"),
-                    "10.77.0.0/16", "10.78.0.0/16", "0.4.0", upstream == null || upstream.isEmpty() ? null : Path.of(upstream),
+                    "10.77.0.0/16", "10.78.0.0/16", "0.4.0", 0, upstream == null || upstream.isEmpty() ? null : Path.of(upstream),
                     null, false, false);
+        }
+
+        /** What every node's network configuration shares besides the store and the range. */
+        BurstRun.Network network() {
+            return new BurstRun.Network(cniVersion, storeTimeoutMs);
         }
 
         /** {@code defaults()} changed by the command line. */
@@ -45,6 +53,7 @@ public final class Burst {
             int nodes = d.nodes, callers = d.callers, adds = d.adds;
             List<String> stores = d.stores;
             String range = d.range, upstreamRange = d.upstreamRange, cniVersion = d.cniVersion;
+            long storeTimeoutMs = d.storeTimeoutMs;
             boolean keep = false, strict = false;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
@@ -66,12 +75,13 @@ public final class Burst {
                     case "--range" -> range = v;
                     case "--upstream-range" -> upstreamRange = v;
                     case "--cni-version" -> cniVersion = v;
+                    case "--store-timeout-ms" -> storeTimeoutMs = Long.parseLong(v);
                     case "--work" -> work = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             }
-            return new Options(tree, nodes, callers, adds, stores, range, upstreamRange, cniVersion, upstream, work, keep,
-                    strict);
+            return new Options(tree, nodes, callers, adds, stores, range, upstreamRange, cniVersion, storeTimeoutMs, upstream,
+                    work, keep, strict);
         }
     }
 
@@ -121,14 +131,14 @@ public final class Burst {
                     // The file store lives on one node, as host-local does.
                     int nodes = store.nodeLocal() ? 1 : options.nodes();
                     var plan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.range());
-                    BurstResult ours = BurstRun.ours(binary, daemons, store, plan, options.cniVersion());
+                    BurstResult ours = BurstRun.ours(binary, daemons, store, plan, options.network());
                     out.print(ours.report());
                     out.flush();
                     results.add(ours);
                     if (options.upstreamBinary() != null && !store.nodeLocal()) {
                         var theirPlan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.upstreamRange());
                         BurstResult theirs = BurstRun.other("upstream", options.upstreamBinary(), store, theirPlan,
-                                options.cniVersion());
+                                options.network());
                         out.print(theirs.report());
                         out.println(ours.ratioTo(theirs));
                         out.flush();

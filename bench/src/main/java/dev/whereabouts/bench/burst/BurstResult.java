@@ -109,9 +109,9 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
     /** One Markdown table row for the summary. */
     public String tableRow() {
         Long requests = add.requests().get("requests");
-        return fmt("| %s | %s | %.2f s | %.1f | %s / %s / %s | %d %s | %.2f s | %d | %s | %d | %d |", label, store,
+        return fmt("| %s | %s | %.2f s | %.1f | %s / %s / %s | %d%s | %.2f s | %d | %s | %d | %d |", label, store,
                 add.nanos() / 1e9, add.rate(), ms(add.percentileMillis(50)), ms(add.percentileMillis(99)),
-                ms(add.percentileMillis(100)), add.failed(), add.failures().isEmpty() ? "" : add.failures(),
+                ms(add.percentileMillis(100)), add.failed(), add.failures().isEmpty() ? "" : " " + add.failures(),
                 del.nanos() / 1e9, del.failed(),
                 requests == null ? "-" : fmt("%.2f", requests / (double) add.calls().size()),
                 duplicates.size(), leftovers.size());

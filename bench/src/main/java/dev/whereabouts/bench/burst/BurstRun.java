@@ -24,13 +24,22 @@ public final class BurstRun {
     }
 
     /**
+     * The network configuration's fields that are not about the store or the node.
+     *
+     * @param cniVersion the configuration's {@code cniVersion}
+     * @param storeTimeoutMs {@code ipam.store_timeout_ms}, or 0 for the plugin's default
+     */
+    public record Network(String cniVersion, long storeTimeoutMs) {
+    }
+
+    /**
      * Our plugin ({@code binary}) behind the running node daemons, one node per daemon (only the
      * first {@code plan.nodes()} of them).
      */
     public static BurstResult ours(Path binary, List<NodeDaemon> daemons, ClusterStore store, BurstResult.Plan plan,
-            String cniVersion) {
+            Network network) {
         List<NodeDaemon> nodes = daemons.subList(0, plan.nodes());
-        List<String> configs = nodes.stream().map(d -> config(cniVersion, plan.range(), store,
+        List<String> configs = nodes.stream().map(d -> config(network, plan.range(), store,
                 ",\"daemon_socket\":\"%s\",\"attachments_dir\":\"%s\"".formatted(d.socket(), d.attachments()))).toList();
         // The daemons outlive this burst: count only the error lines it added.
         int[] seen = nodes.stream().mapToInt(d -> d.errorLines().size()).toArray();
@@ -46,25 +55,32 @@ public final class BurstRun {
     }
 
     /** Another whereabouts-compatible binary, without daemons, driven exactly like ours. */
-    public static BurstResult other(String label, Path binary, ClusterStore store, BurstResult.Plan plan, String cniVersion) {
-        List<String> configs = java.util.Collections.nCopies(plan.nodes(), config(cniVersion, plan.range(), store, ""));
+    public static BurstResult other(String label, Path binary, ClusterStore store, BurstResult.Plan plan, Network network) {
+        List<String> configs = java.util.Collections.nCopies(plan.nodes(), config(network, plan.range(), store, ""));
         return drive(label, binary, configs, store, plan, false, List::of);
     }
 
     /** The network configuration a node's runtime passes on stdin. */
-    static String config(String cniVersion, String range, ClusterStore store, String nodeFields) {
+    static String config(Network network, String range, ClusterStore store, String nodeFields) {
+        String timeout = network.storeTimeoutMs() > 0 ? ",\"store_timeout_ms\":" + network.storeTimeoutMs() : "";
         return """
-                {"cniVersion":"%s","name":"burst-net","type":"bridge","ipam":{"type":"whereabouts","range":"%s",%s%s,"log_level":"error"}}"""
-                .formatted(cniVersion, range, store.ipamFields(), nodeFields);
+                {"cniVersion":"%s","name":"burst-net","type":"bridge","ipam":{"type":"whereabouts","range":"%s",%s%s%s,"log_level":"error"}}"""
+                .formatted(network.cniVersion(), range, store.ipamFields(), nodeFields, timeout);
     }
 
     private static BurstResult drive(String label, Path binary, List<String> configs, ClusterStore store,
             BurstResult.Plan plan, boolean readBack, java.util.function.Supplier<List<String>> daemonErrors) {
         // One ADD and DEL per node first, not measured: in a cluster the daemons and their store
         // clients are long warm when a burst comes, and the pool already exists.
-        for (int k = 0; k < configs.size(); k++) {
-            CniCall.run(binary, "ADD", "warmup-" + k, configs.get(k));
-            CniCall.run(binary, "DEL", "warmup-" + k, configs.get(k));
+        try (ExecutorService warmup = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int k = 0; k < configs.size(); k++) {
+                String id = "warmup-" + k;
+                String config = configs.get(k);
+                warmup.execute(() -> {
+                    CniCall.run(binary, "ADD", id, config);
+                    CniCall.run(binary, "DEL", id, config);
+                });
+            }
         }
         BurstResult.Phase add = phase("ADD", binary, configs, plan, store);
         List<String> duplicates = duplicates(add.calls());
