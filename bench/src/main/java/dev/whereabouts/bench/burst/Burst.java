@@ -132,6 +132,7 @@ public final class Burst {
                     int nodes = store.nodeLocal() ? 1 : options.nodes();
                     var plan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.range());
                     BurstResult ours = BurstRun.ours(binary, daemons, store, plan, options.network());
+                    Files.write(work.resolve(name).resolve("whereabouts-java-calls.tsv"), ours.callsTsv());
                     out.print(ours.report());
                     out.flush();
                     results.add(ours);
@@ -139,6 +140,7 @@ public final class Burst {
                         var theirPlan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.upstreamRange());
                         BurstResult theirs = BurstRun.other("upstream", options.upstreamBinary(), store, theirPlan,
                                 options.network());
+                        Files.write(work.resolve(name).resolve("upstream-calls.tsv"), theirs.callsTsv());
                         out.print(theirs.report());
                         out.println(ours.ratioTo(theirs));
                         out.flush();

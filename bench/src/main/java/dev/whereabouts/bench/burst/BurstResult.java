@@ -46,6 +46,28 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
             return calls.stream().filter(c -> !c.ok()).count();
         }
 
+        /**
+         * Successful calls that logged an error: a DEL whose store write failed still succeeds (the
+         * runtime must be able to tear a pod down) and may leave its address behind.
+         */
+        public long succeededWithError() {
+            return calls.stream().filter(c -> c.ok() && c.stderr().contains("[error]")).count();
+        }
+
+        /** One example of each way of failing, and of an error logged by a successful call. */
+        public Map<String, String> examples() {
+            Map<String, String> examples = new TreeMap<>();
+            for (CniCall c : calls) {
+                if (!c.ok()) {
+                    examples.putIfAbsent(c.failure(), c.stdout().strip());
+                } else if (c.stderr().contains("[error]")) {
+                    examples.putIfAbsent("ok with [error]", c.stderr().lines().filter(l -> l.contains("[error]"))
+                            .findFirst().orElse(""));
+                }
+            }
+            return examples;
+        }
+
         /** The latency at percentile {@code p} (0–100) over every call, in milliseconds. */
         public double percentileMillis(double p) {
             long[] sorted = calls.stream().mapToLong(CniCall::nanos).sorted().toArray();
@@ -84,9 +106,12 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
                 plan.nodes(), plan.callers(), plan.adds(), plan.adds(), plan.range()));
         for (var named : List.of(Map.entry("ADD", add), Map.entry("DEL", del))) {
             Phase p = named.getValue();
-            sb.append(fmt("%s phase %8.2f s  %7.1f/s  p50 %s  p99 %s  max %s  failed %d %s%n", named.getKey(),
-                    p.nanos() / 1e9, p.rate(), ms(p.percentileMillis(50)), ms(p.percentileMillis(99)),
-                    ms(p.percentileMillis(100)), p.failed(), p.failures().isEmpty() ? "" : p.failures()));
+            sb.append(fmt("%s phase %8.2f s  %7.1f/s  p50 %s  p99 %s  max %s  failed %d %s  ok but logged an error %d%n",
+                    named.getKey(), p.nanos() / 1e9, p.rate(), ms(p.percentileMillis(50)), ms(p.percentileMillis(99)),
+                    ms(p.percentileMillis(100)), p.failed(), p.failures().isEmpty() ? "" : p.failures(),
+                    p.succeededWithError()));
+            p.examples().forEach((kind, text) -> sb.append("  e.g. ").append(kind).append(": ")
+                    .append(text.length() > 300 ? text.substring(0, 300) + "…" : text).append('\n'));
         }
         sb.append("store requests per ADD: ").append(add.requestsPerCall()).append('\n');
         sb.append("store requests per DEL: ").append(del.requestsPerCall()).append('\n');
@@ -98,6 +123,22 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
             problems.stream().limit(10).forEach(l -> sb.append("  ").append(l).append('\n'));
         }
         return sb.toString();
+    }
+
+    /** Every call as a tab-separated line: phase, container, exit, milliseconds, failure, addresses, first error line. */
+    public List<String> callsTsv() {
+        List<String> lines = new java.util.ArrayList<>(List.of("phase\tcontainer\texit\tms\tfailure\taddresses\terror"));
+        for (var named : List.of(Map.entry("ADD", add), Map.entry("DEL", del))) {
+            List<CniCall> calls = named.getValue().calls();
+            for (int i = 0; i < calls.size(); i++) {
+                CniCall c = calls.get(i);
+                String error = c.stderr().lines().filter(l -> l.contains("[error]")).findFirst().orElse("");
+                lines.add(String.join("\t", named.getKey(), BurstRun.containerId(i), Integer.toString(c.exit()),
+                        fmt("%.1f", c.nanos() / 1e6), c.ok() ? "" : c.failure(), String.join(",", c.addresses()),
+                        c.ok() ? error : c.stdout().strip()));
+            }
+        }
+        return lines;
     }
 
     /** The header of {@link #tableRow()}. */

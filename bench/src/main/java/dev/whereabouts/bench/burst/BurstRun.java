@@ -88,8 +88,8 @@ public final class BurstRun {
         BurstResult.Phase del = phase("DEL", binary, configs, plan, store);
         Set<String> handedOut = new HashSet<>();
         add.calls().forEach(c -> handedOut.addAll(c.addresses()));
-        return new BurstResult(label, store.name(), plan, add, del, duplicates, lost, store.leftovers(handedOut),
-                daemonErrors.get());
+        return new BurstResult(label, store.name(), plan, add, del, duplicates, lost,
+                explain(store.leftovers(handedOut), add, del), daemonErrors.get());
     }
 
     /** Runs {@code command} for every container, K x C callers at once; caller j serves containers j, j+KC, j+2KC, … */
@@ -114,6 +114,24 @@ public final class BurstRun {
         Map<String, Long> delta = new HashMap<>();
         store.counters().forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
         return new BurstResult.Phase(nanos, Arrays.asList(calls), new java.util.TreeMap<>(delta));
+    }
+
+    private static final java.util.regex.Pattern CONTAINER = java.util.regex.Pattern.compile("burst(\\d{5})");
+
+    /** Adds to each leftover how its container's ADD and DEL ended, which tells a lost DEL from a late ADD. */
+    private static List<String> explain(List<String> leftovers, BurstResult.Phase add, BurstResult.Phase del) {
+        return leftovers.stream().map(line -> {
+            var m = CONTAINER.matcher(line);
+            if (!m.find()) {
+                return line;
+            }
+            int i = Integer.parseInt(m.group(1));
+            return line + " (ADD " + outcome(add.calls().get(i)) + ", DEL " + outcome(del.calls().get(i)) + ")";
+        }).toList();
+    }
+
+    private static String outcome(CniCall c) {
+        return !c.ok() ? c.failure() : c.stderr().contains("[error]") ? "ok, logged an error" : "ok";
     }
 
     static String containerId(int i) {

@@ -59,7 +59,8 @@ public record CniCall(int exit, String stdout, String stderr, long nanos) {
                 return new CniCall(-1, out, "hung for " + HANG_SECONDS + " s", System.nanoTime() - start);
             }
             return new CniCall(p.exitValue(), out, err.join(), System.nanoTime() - start);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // A broken pipe or a vanished process is this call's failure, not the burst's end.
             return new CniCall(-1, "", "exec failed: " + e, System.nanoTime() - start);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

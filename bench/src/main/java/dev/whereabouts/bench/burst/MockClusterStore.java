@@ -34,6 +34,8 @@ public final class MockClusterStore implements ClusterStore {
             process = new ProcessBuilder(java.toString(), "--sun-misc-unsafe-memory-access=allow",
                     "-cp", System.getProperty("java.class.path"), MockApiMain.class.getName())
                     .redirectError(dir.resolve("mock.log").toFile()).start();
+            // A harness stopped by a signal must not leave the mock behind.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
             replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             String ready = replies.readLine();

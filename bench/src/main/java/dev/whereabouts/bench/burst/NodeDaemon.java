@@ -33,6 +33,8 @@ public final class NodeDaemon implements AutoCloseable {
             pb.environment().put("WHEREABOUTS_LOG_LEVEL", "verbose");
             pb.redirectErrorStream(true).redirectOutput(log().toFile());
             process = pb.start();
+            // A harness stopped by a signal must not leave daemons behind.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the daemon of " + name, e);
         }
