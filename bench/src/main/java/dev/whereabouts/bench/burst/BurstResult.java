@@ -94,6 +94,12 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
         }
     }
 
+    /** How many distinct addresses the leftovers name (an address leaks as an allocation and a reservation). */
+    public long leakedAddresses() {
+        return leftovers.stream().map(l -> l.split(" ")).filter(w -> w.length > 1).map(w -> w[1])
+                .distinct().count();
+    }
+
     /** Whether the burst proved what it must: no duplicate, nothing lost, nothing leaked. */
     public boolean clean() {
         return duplicates.isEmpty() && lost.isEmpty() && leftovers.isEmpty();
@@ -117,8 +123,12 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
         sb.append("store requests per DEL: ").append(del.requestsPerCall()).append('\n');
         sb.append(fmt("daemon error lines: %d%n", daemonErrors.size()));
         daemonErrors.stream().limit(5).forEach(l -> sb.append("  ").append(l).append('\n'));
-        sb.append(fmt("checks: duplicates %d, lost %d, leaked %d -> %s%n", duplicates.size(), lost.size(),
-                leftovers.size(), clean() ? "OK" : "FAIL"));
+        sb.append(fmt("checks: duplicates %d, lost %d, leaked %d addresses (%d leftover objects) -> %s%n",
+                duplicates.size(), lost.size(), leakedAddresses(), leftovers.size(), clean() ? "OK" : "FAIL"));
+        // Why they leaked: leftovers grouped by how their container's ADD and DEL ended.
+        leftovers.stream().filter(l -> l.contains(" (ADD "))
+                .collect(Collectors.groupingBy(l -> l.substring(l.indexOf(" (ADD ") + 1), TreeMap::new, Collectors.counting()))
+                .forEach((why, n) -> sb.append(fmt("  %d leftover objects of containers with %s%n", n, why)));
         for (List<String> problems : List.of(duplicates, lost, leftovers)) {
             problems.stream().limit(10).forEach(l -> sb.append("  ").append(l).append('\n'));
         }
@@ -144,18 +154,19 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
     /** The header of {@link #tableRow()}. */
     public static String tableHeader() {
         return "| binary | store | ADD phase | ADD/s | ADD p50 / p99 / max | failed ADDs | DEL phase | failed DELs "
-                + "| requests/ADD | duplicates | leaked |\n|---|---|---|---|---|---|---|---|---|---|---|";
+                + "| requests/ADD | duplicates | leaked addresses |\n|---|---|---|---|---|---|---|---|---|---|---|";
     }
 
     /** One Markdown table row for the summary. */
     public String tableRow() {
         Long requests = add.requests().get("requests");
-        return fmt("| %s | %s | %.2f s | %.1f | %s / %s / %s | %d%s | %.2f s | %d | %s | %d | %d |", label, store,
+        return fmt("| %s | %s | %.2f s | %.1f | %s / %s / %s | %d%s | %.2f s | %d%s | %s | %d | %d |", label, store,
                 add.nanos() / 1e9, add.rate(), ms(add.percentileMillis(50)), ms(add.percentileMillis(99)),
                 ms(add.percentileMillis(100)), add.failed(), add.failures().isEmpty() ? "" : " " + add.failures(),
                 del.nanos() / 1e9, del.failed(),
+                del.succeededWithError() == 0 ? "" : " (" + del.succeededWithError() + " ok with [error])",
                 requests == null ? "-" : fmt("%.2f", requests / (double) add.calls().size()),
-                duplicates.size(), leftovers.size());
+                duplicates.size(), leakedAddresses());
     }
 
     /** {@code other}'s figures over this one's: how many times slower {@code other} is. */

@@ -38,9 +38,10 @@ public interface ClusterStore extends AutoCloseable {
     Map<String, Long> counters();
 
     /**
-     * What the store still holds of {@code handedOut} after every DEL: each leftover allocation or
-     * reservation as a line. Stores whose backend the SPI cannot read completely (another plugin's
-     * layout) add what they find by other means.
+     * What the store still holds after every DEL: each leftover allocation or reservation as a line
+     * whose second word is the address ({@code allocation 10.0.0.5 burst00042}). Stores whose backend
+     * the SPI cannot read completely (another plugin's layout) add what they find of
+     * {@code handedOut} by other means.
      */
     default List<String> leftovers(Collection<String> handedOut) {
         List<String> left = new ArrayList<>();

@@ -78,17 +78,20 @@ public final class EtcdClusterStore implements ClusterStore {
     }
 
     /**
-     * The SPI's view under our prefix, plus every key or value anywhere in etcd that still names an
+     * The SPI's view under our prefix, plus every key or value elsewhere in etcd that still names an
      * address handed out: another plugin (upstream) keeps its own layout, which the SPI cannot read.
      */
     @Override
     public List<String> leftovers(Collection<String> handedOut) {
         List<String> left = new ArrayList<>(ClusterStore.super.leftovers(handedOut));
         for (String[] kv : allKeyValues()) {
+            if (kv[0].startsWith(PREFIX + "/")) {
+                continue; // ours: the SPI above has read them
+            }
             for (String ip : handedOut) {
                 Pattern exact = Pattern.compile("(?<![\\d.])" + Pattern.quote(ip) + "(?![\\d])");
                 if (exact.matcher(kv[0]).find() || exact.matcher(kv[1]).find()) {
-                    left.add("etcd key " + kv[0] + " still names " + ip);
+                    left.add("etcd key " + kv[0] + " still names " + ip + " " + kv[1].replace('\n', ' '));
                 }
             }
         }
