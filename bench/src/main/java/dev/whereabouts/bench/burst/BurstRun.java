@@ -139,7 +139,7 @@ public final class BurstRun {
     }
 
     /** Every ADD ran before any DEL, so all containers are live at once: an address in two results is a duplicate. */
-    private static List<String> duplicates(List<CniCall> adds) {
+    static List<String> duplicates(List<CniCall> adds) {
         Map<String, String> holder = new HashMap<>();
         List<String> duplicates = new ArrayList<>();
         for (int i = 0; i < adds.size(); i++) {
@@ -157,7 +157,7 @@ public final class BurstRun {
     }
 
     /** An address an ADD returned must be held in the store by that container. */
-    private static List<String> lost(List<CniCall> adds, Map<String, String> stored) {
+    static List<String> lost(List<CniCall> adds, Map<String, String> stored) {
         List<String> lost = new ArrayList<>();
         for (int i = 0; i < adds.size(); i++) {
             if (adds.get(i).ok()) {
