@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -119,6 +122,14 @@ public final class Burst {
         List<BurstResult> results = new ArrayList<>();
         List<NodeDaemon> daemons = new ArrayList<>();
         out.println("machine load average before: " + loadAverage());
+        long start = System.nanoTime();
+        // Stores start while the daemons start (both mostly JVM and process start-up); each is stopped
+        // as soon as its bursts are done, so an idle one never competes with the next.
+        Map<String, CompletableFuture<ClusterStore>> stores = new LinkedHashMap<>();
+        for (String name : options.stores()) {
+            Path dir = Files.createDirectories(work.resolve(name));
+            stores.put(name, CompletableFuture.supplyAsync(() -> open(name, dir), Thread::startVirtualThread));
+        }
         try {
             // One set of node daemons serves every store, as a node's daemon serves every network.
             Path binary = options.tree().resolve("bin/whereabouts");
@@ -126,8 +137,9 @@ public final class Burst {
                 daemons.add(new NodeDaemon(binary, "node-" + k, work.resolve("node-" + k)));
             }
             daemons.forEach(NodeDaemon::awaitReady);
+            out.printf("%d node daemons ready after %.1f s%n", daemons.size(), (System.nanoTime() - start) / 1e9);
             for (String name : options.stores()) {
-                try (ClusterStore store = open(name, Files.createDirectories(work.resolve(name)))) {
+                try (ClusterStore store = stores.remove(name).join()) {
                     // The file store lives on one node, as host-local does.
                     int nodes = store.nodeLocal() ? 1 : options.nodes();
                     var plan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.range());
@@ -149,6 +161,9 @@ public final class Burst {
                 }
             }
         } finally {
+            for (CompletableFuture<ClusterStore> unused : stores.values()) {
+                unused.thenAccept(ClusterStore::close);
+            }
             // Nodes stop at once, each finishing what it has in flight.
             try (ExecutorService stop = Executors.newVirtualThreadPerTaskExecutor()) {
                 daemons.forEach(d -> stop.execute(d::close));
@@ -159,7 +174,7 @@ public final class Burst {
                 deleteTree(work);
             }
         }
-        out.println("machine load average after: " + loadAverage());
+        out.printf("machine load average after: %s; whole run %.1f s%n", loadAverage(), (System.nanoTime() - start) / 1e9);
         out.println();
         out.println(BurstResult.tableHeader());
         results.forEach(r -> out.println(r.tableRow()));
