@@ -54,6 +54,9 @@ public final class MockApiMain {
 
     /** Serves until stdin closes. */
     public static void main(String[] args) throws Exception {
+        // MockWebServer logs every request at INFO through java.util.logging: at a thousand calls
+        // that is the mock's own CPU spent on a log nobody reads, taken from the plugins it serves.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         var dispatcher = new CountingCrudDispatcher();
         try (var server = new MockApiServer(dispatcher)) {
             System.out.println("port " + server.port());
