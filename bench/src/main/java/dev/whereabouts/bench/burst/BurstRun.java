@@ -1,0 +1,173 @@
+package dev.whereabouts.bench.burst;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One burst of one plugin binary on one store: N ADDs spread over K nodes x C concurrent callers,
+ * then the N DELs (each on the node that made the ADD, as the node's runtime would), then the
+ * checks. Our binary runs behind one node daemon per node (separate processes, started by the
+ * caller and shared by the bursts of one run); another binary (upstream) runs as it is, with the
+ * same configuration, callers and container ids.
+ */
+public final class BurstRun {
+
+    private BurstRun() {
+    }
+
+    /**
+     * The network configuration's fields that are not about the store or the node.
+     *
+     * @param cniVersion the configuration's {@code cniVersion}
+     * @param storeTimeoutMs {@code ipam.store_timeout_ms}, or 0 for the plugin's default
+     */
+    public record Network(String cniVersion, long storeTimeoutMs) {
+    }
+
+    /**
+     * Our plugin ({@code binary}) behind the running node daemons, one node per daemon (only the
+     * first {@code plan.nodes()} of them).
+     */
+    public static BurstResult ours(Path binary, List<NodeDaemon> daemons, ClusterStore store, BurstResult.Plan plan,
+            Network network) {
+        List<NodeDaemon> nodes = daemons.subList(0, plan.nodes());
+        List<String> configs = nodes.stream().map(d -> config(network, plan.range(), store,
+                ",\"daemon_socket\":\"%s\",\"attachments_dir\":\"%s\"".formatted(d.socket(), d.attachments()))).toList();
+        // The daemons outlive this burst: count only the error lines it added.
+        int[] seen = nodes.stream().mapToInt(d -> d.errorLines().size()).toArray();
+        return drive("whereabouts-java", binary, configs, store, plan, true, () -> {
+            List<String> errors = new ArrayList<>();
+            for (int k = 0; k < nodes.size(); k++) {
+                List<String> lines = nodes.get(k).errorLines();
+                String node = nodes.get(k).name();
+                lines.subList(Math.min(seen[k], lines.size()), lines.size()).forEach(l -> errors.add(node + ": " + l));
+            }
+            return errors;
+        });
+    }
+
+    /** Another whereabouts-compatible binary, without daemons, driven exactly like ours. */
+    public static BurstResult other(String label, Path binary, ClusterStore store, BurstResult.Plan plan, Network network) {
+        List<String> configs = java.util.Collections.nCopies(plan.nodes(), config(network, plan.range(), store, ""));
+        return drive(label, binary, configs, store, plan, false, List::of);
+    }
+
+    /** The network configuration a node's runtime passes on stdin. */
+    static String config(Network network, String range, ClusterStore store, String nodeFields) {
+        String timeout = network.storeTimeoutMs() > 0 ? ",\"store_timeout_ms\":" + network.storeTimeoutMs() : "";
+        return """
+                {"cniVersion":"%s","name":"burst-net","type":"bridge","ipam":{"type":"whereabouts","range":"%s",%s%s%s,"log_level":"error"}}"""
+                .formatted(network.cniVersion(), range, store.ipamFields(), nodeFields, timeout);
+    }
+
+    private static BurstResult drive(String label, Path binary, List<String> configs, ClusterStore store,
+            BurstResult.Plan plan, boolean readBack, java.util.function.Supplier<List<String>> daemonErrors) {
+        // One ADD and DEL per node first, not measured: in a cluster the daemons and their store
+        // clients are long warm when a burst comes, and the pool already exists.
+        try (ExecutorService warmup = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int k = 0; k < configs.size(); k++) {
+                String id = "warmup-" + k;
+                String config = configs.get(k);
+                warmup.execute(() -> {
+                    CniCall.run(binary, "ADD", id, config);
+                    CniCall.run(binary, "DEL", id, config);
+                });
+            }
+        }
+        BurstResult.Phase add = phase("ADD", binary, configs, plan, store);
+        List<String> duplicates = duplicates(add.calls());
+        List<String> lost = readBack ? lost(add.calls(), store.allocations()) : List.of();
+        BurstResult.Phase del = phase("DEL", binary, configs, plan, store);
+        Set<String> handedOut = new HashSet<>();
+        add.calls().forEach(c -> handedOut.addAll(c.addresses()));
+        return new BurstResult(label, store.name(), plan, add, del, duplicates, lost,
+                explain(store.leftovers(handedOut), add, del), daemonErrors.get());
+    }
+
+    /** Runs {@code command} for every container, K x C callers at once; caller j serves containers j, j+KC, j+2KC, … */
+    private static BurstResult.Phase phase(String command, Path binary, List<String> configs, BurstResult.Plan plan,
+            ClusterStore store) {
+        int lanes = plan.nodes() * plan.callers();
+        CniCall[] calls = new CniCall[plan.adds()];
+        Map<String, Long> before = store.counters();
+        long start = System.nanoTime();
+        try (ExecutorService callers = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory())) {
+            for (int lane = 0; lane < lanes; lane++) {
+                int first = lane;
+                String config = configs.get(lane / plan.callers());
+                callers.execute(() -> {
+                    for (int i = first; i < calls.length; i += lanes) {
+                        calls[i] = CniCall.run(binary, command, containerId(i), config);
+                    }
+                });
+            }
+        }
+        long nanos = System.nanoTime() - start;
+        Map<String, Long> delta = new HashMap<>();
+        store.counters().forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
+        return new BurstResult.Phase(nanos, Arrays.asList(calls), new java.util.TreeMap<>(delta));
+    }
+
+    private static final java.util.regex.Pattern CONTAINER = java.util.regex.Pattern.compile("burst(\\d{5})");
+
+    /** Adds to each leftover how its container's ADD and DEL ended, which tells a lost DEL from a late ADD. */
+    private static List<String> explain(List<String> leftovers, BurstResult.Phase add, BurstResult.Phase del) {
+        return leftovers.stream().map(line -> {
+            var m = CONTAINER.matcher(line);
+            if (!m.find()) {
+                return line;
+            }
+            int i = Integer.parseInt(m.group(1));
+            return line + " (ADD " + outcome(add.calls().get(i)) + ", DEL " + outcome(del.calls().get(i)) + ")";
+        }).toList();
+    }
+
+    private static String outcome(CniCall c) {
+        return !c.ok() ? c.failure() : c.stderr().contains("[error]") ? "ok, logged an error" : "ok";
+    }
+
+    static String containerId(int i) {
+        return "burst%05d".formatted(i);
+    }
+
+    /** Every ADD ran before any DEL, so all containers are live at once: an address in two results is a duplicate. */
+    static List<String> duplicates(List<CniCall> adds) {
+        Map<String, String> holder = new HashMap<>();
+        List<String> duplicates = new ArrayList<>();
+        for (int i = 0; i < adds.size(); i++) {
+            if (!adds.get(i).ok()) {
+                continue;
+            }
+            for (String ip : adds.get(i).addresses()) {
+                String previous = holder.putIfAbsent(ip, containerId(i));
+                if (previous != null) {
+                    duplicates.add("duplicate " + ip + " handed to " + previous + " and " + containerId(i));
+                }
+            }
+        }
+        return duplicates;
+    }
+
+    /** An address an ADD returned must be held in the store by that container. */
+    static List<String> lost(List<CniCall> adds, Map<String, String> stored) {
+        List<String> lost = new ArrayList<>();
+        for (int i = 0; i < adds.size(); i++) {
+            if (adds.get(i).ok()) {
+                for (String ip : adds.get(i).addresses()) {
+                    if (!containerId(i).equals(stored.get(ip))) {
+                        lost.add("lost " + ip + " of " + containerId(i) + " (store says " + stored.get(ip) + ")");
+                    }
+                }
+            }
+        }
+        return lost;
+    }
+}

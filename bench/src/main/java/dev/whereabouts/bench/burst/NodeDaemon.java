@@ -1,0 +1,102 @@
+package dev.whereabouts.bench.burst;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One simulated node: a {@code whereabouts daemon} process with its own socket, {@code NODENAME},
+ * attachments directory and log, so K nodes are K JVMs with K store clients, as in a cluster.
+ */
+public final class NodeDaemon implements AutoCloseable {
+
+    private final String name;
+    private final Path dir;
+    private final Process process;
+
+    /** Starts the daemon of node {@code name} under {@code dir}; call {@link #awaitReady()} before use. */
+    public NodeDaemon(Path binary, String name, Path dir) {
+        this.name = name;
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+            // --flat-file names a file that does not exist: no reconciler, whatever this host has
+            // under /etc/cni, so the burst measures CNI calls only.
+            var pb = new ProcessBuilder(binary.toString(), "daemon", "--socket", socket().toString(),
+                    "--flat-file", dir.resolve("no-flat-file.conf").toString());
+            pb.environment().clear();
+            pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+            pb.environment().put("NODENAME", name);
+            pb.environment().put("WHEREABOUTS_LOG_LEVEL", "verbose");
+            pb.redirectErrorStream(true).redirectOutput(log().toFile());
+            process = pb.start();
+            // A harness stopped by a signal must not leave daemons behind.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the daemon of " + name, e);
+        }
+    }
+
+    /** Waits until the daemon listens on its socket and has published its loopback port for the shell client. */
+    public void awaitReady() {
+        Path tcp = Path.of(socket() + ".tcp");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!(Files.exists(socket()) && Files.exists(tcp))) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("daemon of " + name + " did not start; see " + log());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The node's name ({@code NODENAME}). */
+    public String name() {
+        return name;
+    }
+
+    /** The daemon's UNIX socket, for {@code ipam.daemon_socket}. */
+    public Path socket() {
+        return dir.resolve("run/d.sock");
+    }
+
+    /** The node-local attachments journal, for {@code ipam.attachments_dir}. */
+    public Path attachments() {
+        return dir.resolve("attachments");
+    }
+
+    /** Everything the daemon wrote to stdout and stderr. */
+    public Path log() {
+        return dir.resolve("daemon.log");
+    }
+
+    /** The daemon's error-level lines so far (each {@code [error]} line of its log). */
+    public List<String> errorLines() {
+        try {
+            return Files.readAllLines(log()).stream().filter(l -> l.contains("[error]")).toList();
+        } catch (IOException e) {
+            return List.of("cannot read " + log() + ": " + e);
+        }
+    }
+
+    /** SIGTERM, as a node shutdown would send; the daemon finishes calls in flight and exits. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
