@@ -57,7 +57,8 @@ final class PoolTurnLeases implements ContentionLock {
                 if (mine.isPresent()) {
                     return Optional.of(() -> giveBack(mine.get()));
                 }
-                Thread.sleep(ThreadLocalRandom.current().nextLong(5, 25));
+                // Waiters poll: keep it well below what the holder's own requests need.
+                Thread.sleep(ThreadLocalRandom.current().nextLong(20, 60));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

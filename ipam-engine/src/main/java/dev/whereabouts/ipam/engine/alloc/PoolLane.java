@@ -39,7 +39,8 @@ final class PoolLane {
     private static final Logger LOG = LoggerFactory.getLogger(PoolLane.class);
     /** How long a pool counts as contended after a lost race: its next batches take turns up front. */
     private static final long CONTENDED_FOR_NANOS = Duration.ofSeconds(1).toNanos();
-    private static final Duration MAX_TURN_WAIT = Duration.ofSeconds(2);
+    /** Time kept back from waiting for a turn, for the read and the write once it comes. */
+    private static final Duration WRITE_RESERVE = Duration.ofSeconds(1);
     private static final long MIN_PAUSE_NANOS = Duration.ofMillis(1).toNanos();
     private static final long MAX_PAUSE_NANOS = Duration.ofMillis(100).toNanos();
 
@@ -142,8 +143,13 @@ final class PoolLane {
      * copy is dropped: the first round under the turn reads.
      */
     private ContentionLock.Turn awaitTurn(ContentionLock lock, PoolBatch batch) {
-        Duration wait = batch.timeLeft();
-        Optional<ContentionLock.Turn> turn = lock.awaitTurn(key, wait.compareTo(MAX_TURN_WAIT) < 0 ? wait : MAX_TURN_WAIT);
+        // Wait as long as the batch can afford and still write: racing instead, after a long wait,
+        // only adds to the contention the turn is there to end.
+        Duration wait = batch.timeLeft().minus(WRITE_RESERVE);
+        if (wait.isNegative() || wait.isZero()) {
+            return null;
+        }
+        Optional<ContentionLock.Turn> turn = lock.awaitTurn(key, wait);
         if (turn.isPresent()) {
             pool.forget();
         }

@@ -20,7 +20,7 @@ final class WarmPool {
         DONE,
         /** Go again at once, on a fresh read (an address to re-pick, or a copy to confirm). */
         AGAIN,
-        /** Another writer won: back off, then go again on a fresh read. */
+        /** Another writer won, or holds an address we wanted: back off or take turns, then go again on a fresh read. */
         AFTER_CONFLICT
     }
 
@@ -83,9 +83,9 @@ final class WarmPool {
             }
             case PoolBatch.Round.Repick r -> {
                 // A reservation held elsewhere is as often another node writing this very pool as
-                // an overlapping range: decide again on a fresh read, not on a copy it outdated.
+                // an overlapping range: treat it as a lost race (fresh read, turns), not as luck.
                 contendedWrites = CONTENDED_WRITES;
-                yield Next.AGAIN;
+                yield Next.AFTER_CONFLICT;
             }
             case PoolBatch.Round.Unverified u -> Next.AGAIN;
             case PoolBatch.Round.Stale s -> {
