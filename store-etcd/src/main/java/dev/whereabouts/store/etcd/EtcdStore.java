@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,11 +44,14 @@ final class EtcdStore implements IpamStore, ContentionLock {
     private final KeyLayout layout;
     private final Calls calls;
     private final ExecutorService executor;
+    /** Every thread of {@link #executor}: a terminated pool's last worker may still be exiting. */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final Client client;
     private final KV kv;
     private final Ranges ranges;
     private final Committer committer;
-    private final PoolTurns turns;
+    /** Made on first use: most clients never see a contended pool, and need no lock or lease stubs. */
+    private PoolTurns turns;
 
     EtcdStore(EtcdSettings settings) {
         this.settings = settings;
@@ -59,6 +63,8 @@ final class EtcdStore implements IpamStore, ContentionLock {
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "whereabouts-etcd-" + id + "-" + n.incrementAndGet());
             t.setDaemon(true);
+            threads.removeIf(old -> !old.isAlive()); // idle workers end after a minute: keep the list short
+            threads.add(t);
             return t;
         });
         ClientBuilder builder = Client.builder()
@@ -89,7 +95,6 @@ final class EtcdStore implements IpamStore, ContentionLock {
         this.kv = client.getKVClient();
         this.ranges = new Ranges(kv, calls);
         this.committer = new Committer(kv, layout, calls, settings.maxTxnOps());
-        this.turns = new PoolTurns(client.getLockClient(), client.getLeaseClient(), layout);
     }
 
     @Override
@@ -123,7 +128,14 @@ final class EtcdStore implements IpamStore, ContentionLock {
 
     @Override
     public Optional<Turn> awaitTurn(PoolKey pool, Duration maxWait) {
-        return turns.awaitTurn(pool, maxWait);
+        return turns().awaitTurn(pool, maxWait);
+    }
+
+    private synchronized PoolTurns turns() {
+        if (turns == null) {
+            turns = new PoolTurns(client.getLockClient(), client.getLeaseClient(), layout);
+        }
+        return turns;
     }
 
     @Override
@@ -174,7 +186,11 @@ final class EtcdStore implements IpamStore, ContentionLock {
         } finally {
             executor.shutdownNow();
             try {
+                long end = System.nanoTime() + settings.timeout().toNanos();
                 executor.awaitTermination(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                for (Thread t : threads) {
+                    t.join(Duration.ofNanos(Math.max(1, end - System.nanoTime())));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
