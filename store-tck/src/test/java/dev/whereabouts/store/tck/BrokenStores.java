@@ -2,9 +2,7 @@ package dev.whereabouts.store.tck;
 
 import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
-import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.api.PoolVersion;
-import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
 import java.util.List;
@@ -17,50 +15,6 @@ import java.util.function.UnaryOperator;
 final class BrokenStores {
 
     private BrokenStores() {}
-
-    /** Delegates everything, letting a subclass bend one call. */
-    private static class Wrapper implements IpamStore {
-        final IpamStore inner;
-
-        Wrapper(IpamStore inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public PoolSnapshot read(PoolKey key) {
-            return inner.read(key);
-        }
-
-        @Override
-        public CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change) {
-            return inner.commit(key, expected, change);
-        }
-
-        @Override
-        public List<PoolKey> pools() {
-            return inner.pools();
-        }
-
-        @Override
-        public List<Reservation> reservations() {
-            return inner.reservations();
-        }
-
-        @Override
-        public boolean removeReservation(Reservation reservation) {
-            return inner.removeReservation(reservation);
-        }
-
-        @Override
-        public void checkAvailable() {
-            inner.checkAvailable();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
 
     private static StoreFixture fixture(UnaryOperator<IpamStore> breaker) {
         InMemoryStore backend = InMemoryStore.create();
@@ -79,10 +33,10 @@ final class BrokenStores {
     static final class VersionBlind extends StoreContract {
         @Override
         protected StoreFixture createFixture() {
-            return fixture(store -> new Wrapper(store) {
+            return fixture(store -> new ForwardingStore(store) {
                 @Override
                 public CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change) {
-                    return inner.commit(key, inner.read(key).version(), change);
+                    return delegate().commit(key, delegate().read(key).version(), change);
                 }
             });
         }
@@ -92,10 +46,10 @@ final class BrokenStores {
     static final class ReservationBlind extends StoreContract {
         @Override
         protected StoreFixture createFixture() {
-            return fixture(store -> new Wrapper(store) {
+            return fixture(store -> new ForwardingStore(store) {
                 @Override
                 public CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change) {
-                    return inner.commit(key, expected, new PoolChange(change.put(), change.remove(), List.of(), List.of()));
+                    return delegate().commit(key, expected, new PoolChange(change.put(), change.remove(), List.of(), List.of()));
                 }
             });
         }

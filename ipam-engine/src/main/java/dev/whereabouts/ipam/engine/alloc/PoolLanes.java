@@ -19,9 +19,4 @@ public final class PoolLanes {
     PoolLane lane(IpamStore store, PoolKey pool) {
         return lanes.computeIfAbsent(new LaneKey(store, pool), k -> new PoolLane(k.store(), k.pool()));
     }
-
-    /** Forgets the lanes of a store that is being closed. */
-    public void forget(IpamStore store) {
-        lanes.keySet().removeIf(k -> k.store() == store);
-    }
 }
