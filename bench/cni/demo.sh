@@ -11,7 +11,11 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 plugin=$root/cni-launcher/target/whereabouts/bin/whereabouts
 work=$(mktemp -d)
 daemon=
-cleanup() { [ -n "$daemon" ] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null; rm -rf "$work"; }
+# The daemon answers SIGTERM with status 143; that is its normal stop, not the demo's result.
+cleanup() {
+  if [ -n "$daemon" ]; then kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 config='{"cniVersion":"1.1.0","name":"demo-net","type":"bridge",
  "ipam":{"type":"whereabouts","datastore":"file","file":{"data_dir":"'$work'/data"},

@@ -98,4 +98,4 @@ EOF
 
 tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/image" -cf "$out" \
     oci-layout index.json manifest.json blobs
-echo "image $name: $out ($(du -h "$out" | cut -f1), layer sha256:$layer)"
+[ "${WHEREABOUTS_BUILD_VERBOSE:-false}" != true ] || echo "image $name: $out ($(du -h "$out" | cut -f1), layer sha256:$layer)"

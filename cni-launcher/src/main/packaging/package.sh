@@ -4,6 +4,10 @@
 # after copy-dependencies has filled lib/; runnable by hand with the same arguments.
 set -euo pipefail
 jdk=$1 target=$2 jar=$3
+# Quiet unless asked (-Dwhereabouts.build.verbose=true or WHEREABOUTS_BUILD_VERBOSE=true): a build
+# that succeeds has nothing to say; failures still print.
+verbose=${WHEREABOUTS_BUILD_VERBOSE:-false}
+say() { if [ "$verbose" = true ]; then echo "$@"; fi; }
 tree=$target/whereabouts
 lib=$tree/lib
 cp "$target/$jar" "$lib/"
@@ -15,11 +19,13 @@ lean=java.base,java.logging,java.naming,java.net.http,java.xml,java.management,j
 found=$("$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
           --module-path "$lib" --add-modules ALL-MODULE-PATH 2>/dev/null || true)
 modules=$lean${found:+,$found}
-echo "jlink modules: $modules"
+say "jlink modules: $modules"
 rm -rf "$tree/runtime"
 "$jdk/bin/jlink" --add-modules "$modules" --output "$tree/runtime" \
   --strip-debug --no-man-pages --no-header-files --compress=zip-6 --generate-cds-archive \
-  $(command -v objcopy >/dev/null && echo --strip-native-debug-symbols=objcopy="$(command -v objcopy)")
+  $(command -v objcopy >/dev/null && echo --strip-native-debug-symbols=objcopy="$(command -v objcopy)") \
+  >"$target/jlink.out"
+say "$(cat "$target/jlink.out")"
 # the archive for heaps above 32 GB (no compressed oops) is dead weight for a CNI plugin
 rm -f "$tree/runtime/lib/server/classes_nocoops.jsa"
 
@@ -29,8 +35,9 @@ chmod 0755 "$tree/bin/whereabouts"
 
 # Train the client's AOT cache on the daemon path with exactly the flags and jars it ships with.
 rm -f "$lib/client.aot"
+daemon=
 work=$(mktemp -d)
-trap 'kill "$daemon" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+trap '[ -z "$daemon" ] || kill "$daemon" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -m 0700 "$work/run"
 WHEREABOUTS_LOG_LEVEL=error "$tree/bin/whereabouts" daemon --socket "$work/run/d.sock" &
 daemon=$!
@@ -42,7 +49,8 @@ for cmd in ADD; do
       WHEREABOUTS_CLIENT_OPTS="-XX:AOTCacheOutput=$lib/client.aot.$cmd" \
       CNI_COMMAND=$cmd CNI_CONTAINERID=train CNI_NETNS=/proc/self/ns/net CNI_IFNAME=eth0 CNI_PATH=/bin \
       "$tree/bin/whereabouts" 2>"$work/train.err") || true
-  echo "training $cmd -> $out"
+  say "training $cmd -> $out"
+  if [ "$verbose" = true ]; then cat "$work/train.err" >&2; fi
 done
 mv "$lib/client.aot.ADD" "$lib/client.aot"
 rm -f "$lib"/client.aot.*
@@ -50,4 +58,4 @@ kill "$daemon"; wait "$daemon" || true
 
 version=${jar%.jar}; version=${version#cni-launcher-}
 tar -C "$target" -czf "$target/whereabouts-$version.tar.gz" whereabouts
-du -sh "$tree" | sed 's/^/plugin tree size: /'
+say "plugin tree size: $(du -sh "$tree" | cut -f1)"
