@@ -18,9 +18,12 @@ public record AttachmentId(String containerId, String ifName) {
         Objects.requireNonNull(ifName, "ifName");
     }
 
-    /** Whether {@code owner} is this attachment. */
+    /**
+     * Whether {@code owner} is this attachment. An owner without an interface name (upstream before
+     * v0.8 wrote such entries) belongs to every attachment of its container.
+     */
     public boolean owns(Owner owner) {
-        return containerId.equals(owner.containerId()) && ifName.equals(owner.ifName());
+        return containerId.equals(owner.containerId()) && Owner.sameInterface(ifName, owner.ifName());
     }
 
     @Override

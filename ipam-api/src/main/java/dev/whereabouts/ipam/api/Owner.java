@@ -37,12 +37,18 @@ public record Owner(String containerId, String ifName, String podRef) {
     /**
      * Whether {@code other} is the same attachment for allocation purposes. With pod references on
      * both sides, the pod and interface decide (so a re-created sandbox of the same pod gets its
-     * address back, as upstream does); otherwise container id and interface decide.
+     * address back, as upstream does); otherwise container id and interface decide. An empty
+     * interface name on either side matches any interface: upstream before v0.8 wrote entries
+     * without one, and those must still be found by their pod (re-ADD) or container (DEL).
      */
     public boolean sameAttachment(Owner other) {
         if (!podRef.isEmpty() && !other.podRef.isEmpty()) {
-            return podRef.equals(other.podRef) && ifName.equals(other.ifName);
+            return podRef.equals(other.podRef) && sameInterface(ifName, other.ifName);
         }
-        return containerId.equals(other.containerId) && ifName.equals(other.ifName);
+        return containerId.equals(other.containerId) && sameInterface(ifName, other.ifName);
+    }
+
+    static boolean sameInterface(String a, String b) {
+        return a.equals(b) || a.isEmpty() || b.isEmpty();
     }
 }

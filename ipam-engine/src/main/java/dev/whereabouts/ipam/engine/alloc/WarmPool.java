@@ -37,6 +37,7 @@ final class WarmPool {
     private final RandomGenerator random;
     private PoolSnapshot warm;
     private int contendedWrites;
+    private int repicksInARow;
 
     WarmPool(IpamStore store, PoolKey key, RandomGenerator random) {
         this.store = store;
@@ -78,17 +79,23 @@ final class WarmPool {
         return switch (batch.round(store, snapshot, fresh, spread, random)) {
             case PoolBatch.Round.Written w -> {
                 warm = w.after();
+                repicksInARow = 0;
                 contendedWrites = Math.max(0, contendedWrites - 1);
                 yield Next.DONE;
             }
             case PoolBatch.Round.Repick r -> {
-                // A reservation held elsewhere is as often another node writing this very pool as
-                // an overlapping range: treat it as a lost race (fresh read, turns), not as luck.
+                // A reservation held elsewhere is either an overlapping range's address (skip it and
+                // take the next lowest, as upstream does) or another node writing this very pool.
+                // One is luck; a second in a row is a race: then fresh reads, turns and spread picks.
+                if (++repicksInARow == 1) {
+                    yield Next.AGAIN;
+                }
                 contendedWrites = CONTENDED_WRITES;
                 yield Next.AFTER_CONFLICT;
             }
             case PoolBatch.Round.Unverified u -> Next.AGAIN;
             case PoolBatch.Round.Stale s -> {
+                repicksInARow = 0;
                 contendedWrites = CONTENDED_WRITES;
                 yield Next.AFTER_CONFLICT;
             }

@@ -1,0 +1,80 @@
+package dev.whereabouts.ipam.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.whereabouts.ipam.api.Allocation;
+import dev.whereabouts.ipam.api.AttachmentId;
+import dev.whereabouts.ipam.api.Cidr;
+import dev.whereabouts.ipam.api.IpAddress;
+import dev.whereabouts.ipam.api.Owner;
+import dev.whereabouts.ipam.api.PoolChange;
+import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.api.PoolVersion;
+import dev.whereabouts.ipam.api.Reservation;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pools written by upstream before v0.8 hold entries without an interface name. They must still be
+ * found: by container id on DEL, by pod reference on a re-ADD, else they leak and a pod that is
+ * re-created gets a second address.
+ */
+class LegacyEntriesTest {
+
+    private static final PoolKey POOL = PoolKey.of(Cidr.parse("10.0.0.0/24"), "");
+    private static final IpAddress HELD = IpAddress.parse("10.0.0.7");
+    private static final Owner LEGACY = new Owner("sandbox-1", "", "ns/web-0");
+
+    @TempDir
+    Path attachments;
+
+    private final String backend = UUID.randomUUID().toString();
+    private final Ipam ipam = Conf.engine();
+
+    @AfterEach
+    void close() {
+        ipam.close();
+    }
+
+    private TestStore store() {
+        return TestStoreProvider.backend(backend);
+    }
+
+    private IpamConfig network() {
+        IpamConfig c = Conf.load(ipam, Conf.on(backend, attachments).range("10.0.0.0/24"));
+        store().commit(POOL, PoolVersion.ABSENT, new PoolChange(List.of(new Allocation(HELD, LEGACY)), List.of(),
+                List.of(new Reservation("", HELD, LEGACY)), List.of()));
+        return c;
+    }
+
+    @Test
+    void aReAddOfThePodGetsItsLegacyAddressBack() {
+        IpamConfig c = network();
+        Owner recreated = new Owner("sandbox-2", "net1", "ns/web-0");
+        assertEquals(HELD, ipam.add(c, recreated).ips().getFirst().address().address());
+        assertEquals(Map.of(HELD, recreated), store().allocations(POOL), "one entry, now with its interface");
+    }
+
+    @Test
+    void aDelOfTheContainerReleasesTheLegacyEntryAndItsReservation() {
+        IpamConfig c = network();
+        ipam.del(c, new AttachmentId("sandbox-1", "net1"));
+        assertEquals(Map.of(), store().allocations(POOL));
+        assertTrue(store().reservations().isEmpty());
+    }
+
+    @Test
+    void anotherContainerOrPodNeverMatchesALegacyEntry() {
+        IpamConfig c = network();
+        ipam.del(c, new AttachmentId("sandbox-9", "net1"));
+        assertEquals(Map.of(HELD, LEGACY), store().allocations(POOL));
+        IpAddress other = ipam.add(c, new Owner("sandbox-3", "net1", "ns/web-1")).ips().getFirst().address().address();
+        assertEquals(IpAddress.parse("10.0.0.1"), other);
+    }
+}
