@@ -89,7 +89,7 @@ final class AddressText {
             }
             int g = 0;
             for (int k = 0; k < p.length(); k++) {
-                int d = Character.digit(p.charAt(k), 16);
+                int d = hexDigit(p.charAt(k));
                 if (d < 0) {
                     throw bad(whole);
                 }
@@ -98,6 +98,15 @@ final class AddressText {
             out[i] = g;
         }
         return out;
+    }
+
+    /** ASCII only: {@link Character#digit} would also take full-width and other scripts' digits. */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        char lower = (char) (c | 0x20);
+        return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
     }
 
     static String format(IpAddress ip) {

@@ -38,7 +38,7 @@ public record Cidr(IpAddress address, int prefix) {
             throw new IllegalArgumentException("invalid CIDR address: " + text, e);
         }
         String p = text.substring(slash + 1);
-        if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+        if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException("invalid CIDR address: " + text);
         }
         int prefix = Integer.parseInt(p);

@@ -33,9 +33,16 @@ class IpAddressTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "1.2.3", "1.2.3.256", "01.2.3.4", "1.2.3.4.5", "1::2::3", "12345::", "g::1",
-        "1:2:3:4:5:6:7:8:9", "fe80::1%eth0", "host.example", "1.2.3.-4"})
+        "1:2:3:4:5:6:7:8:9", "fe80::1%eth0", "host.example", "1.2.3.-4", " 1.2.3.4", "1.2.3.4 ", "\t::1",
+        "1.2.3.\u0664", "fd00::\uFF21", "\uFF11::", "fd00::\u0661"})
     void refusesWhatIsNotAnAddress(String input) {
         assertThrows(IllegalArgumentException.class, () -> IpAddress.parse(input));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.77.0.0/\u0662\u0669", "10.77.0.0/24 ", " 10.77.0.0/24", "fd00::/\uFF16\uFF14", "10.0.0.0/"})
+    void cidrPrefixesAreAsciiDigits(String input) {
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse(input));
     }
 
     @Test

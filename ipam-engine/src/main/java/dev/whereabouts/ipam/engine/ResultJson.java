@@ -7,13 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Renders a {@link CniResult} in the shape of one CNI version, field order as the Go library prints. */
 final class ResultJson {
 
     private static final List<String> DNS_KEYS = List.of("nameservers", "domain", "search", "options");
-    private static final Set<String> ROUTE_KEYS_1_1 = Set.of("dst", "gw", "mtu", "advmss", "priority", "table", "scope");
+    private static final List<String> ROUTE_KEYS = List.of("dst", "gw", "mtu", "advmss", "priority", "table", "scope");
 
     private ResultJson() {}
 
@@ -95,9 +94,10 @@ final class ResultJson {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> r : routes) {
             Map<String, Object> m = new LinkedHashMap<>();
-            for (String key : List.of("dst", "gw", "mtu", "advmss", "priority", "table", "scope")) {
+            for (String key : ROUTE_KEYS) {
                 Object v = lookup(r, key);
-                if (v != null && (v11 || !ROUTE_KEYS_1_1.contains(key) || key.equals("dst") || key.equals("gw"))) {
+                // Before CNI 1.1 a route has only a destination and a gateway.
+                if (v != null && (v11 || key.equals("dst") || key.equals("gw"))) {
                     m.put(key, v);
                 }
             }

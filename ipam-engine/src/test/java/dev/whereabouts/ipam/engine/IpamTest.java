@@ -65,6 +65,15 @@ class IpamTest {
     }
 
     @Test
+    void routeAddressesArePrintedCanonically() {
+        IpamConfig c = Conf.load(ipam, conf().range("3ffe:ffff:0:01ff::/64").ipam("routes", List.of(
+                Map.of("dst", "3ffe:ffff:0:01ff::1/64", "gw", "3ffe:ffff:0:01FF::1"), Map.of("dst", "0:0::0/0"))));
+        assertEquals("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"3ffe:ffff:0:1ff::1/64\"}],\"routes\":["
+                + "{\"dst\":\"3ffe:ffff:0:1ff::1/64\",\"gw\":\"3ffe:ffff:0:1ff::1\"},{\"dst\":\"::/0\"}]}",
+                ipam.add(c, owner("a")).toJson("1.0.0"));
+    }
+
+    @Test
     void theGatewayIsNeverHandedToAPodButAPodThatHoldsItKeepsIt() {
         IpamConfig c = Conf.load(ipam, conf().range("10.123.0.0/24").ipam("gateway", "10.123.0.1"));
         assertEquals("10.123.0.2/24", ipam.add(c, owner("a")).ips().getFirst().address().toString());

@@ -83,7 +83,7 @@ public final class RangeParser {
      * @throws IpamException code 7 starting with upstream's text {@code could not parse exclude range}
      */
     public static Cidr parseExclude(String text) {
-        String t = text.strip();
+        String t = text;
         try {
             if (t.indexOf('/') >= 0) {
                 return SloppyIp.parseCidr(t);
@@ -114,7 +114,7 @@ public final class RangeParser {
 
     private static Optional<IpAddress> strict(String text) {
         try {
-            return Optional.of(IpAddress.parse(text.strip()));
+            return Optional.of(IpAddress.parse(text));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

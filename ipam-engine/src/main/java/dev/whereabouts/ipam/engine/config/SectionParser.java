@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -180,9 +181,12 @@ final class SectionParser {
         for (int i = 0; i < list.size(); i++) {
             Fields r = Fields.of(list.get(i), "ipam.routes[" + i + "]");
             String dst = r.string("dst").orElse("");
-            parseCidr(r.path("dst"), dst, "invalid route destination " + dst);
-            r.string("gw").ifPresent(g -> parseIp(r.path("gw"), g, "invalid route gateway " + g));
-            out.add((Map<String, Object>) list.get(i));
+            // Results print addresses canonically, as upstream's Go types do (3ffe:0:01ff::/64 comes
+            // back as 3ffe:0:1ff::/64); the other route keys pass through as written.
+            Map<String, Object> route = new LinkedHashMap<>((Map<String, Object>) list.get(i));
+            route.put("dst", parseCidr(r.path("dst"), dst, "invalid route destination " + dst).toString());
+            r.string("gw").ifPresent(g -> route.put("gw", parseIp(r.path("gw"), g, "invalid route gateway " + g).toString()));
+            out.add(Collections.unmodifiableMap(route));
         }
         return out;
     }
@@ -193,7 +197,7 @@ final class SectionParser {
 
     static IpAddress parseIp(String field, String text, String msg) {
         try {
-            return IpAddress.parse(text.strip());
+            return IpAddress.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IpamException(IpamException.INVALID_CONFIG, msg, "field '" + field + "' value '" + text + "'");
         }
@@ -201,7 +205,7 @@ final class SectionParser {
 
     static Cidr parseCidr(String field, String text, String msg) {
         try {
-            return Cidr.parse(text.strip());
+            return Cidr.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IpamException(IpamException.INVALID_CONFIG, msg + ": " + e.getMessage(),
                     "field '" + field + "' value '" + text + "'");

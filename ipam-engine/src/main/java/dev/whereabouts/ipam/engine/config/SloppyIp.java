@@ -15,7 +15,8 @@ final class SloppyIp {
 
     /** The address, or empty when the text is no address even when read sloppily. */
     static Optional<IpAddress> parse(String text) {
-        String t = text.strip();
+        // No trimming: like every CNI plugin, an address with spaces around it is no address.
+        String t = text;
         if (t.indexOf(':') >= 0) {
             try {
                 return Optional.of(IpAddress.parse(t));
@@ -51,7 +52,7 @@ final class SloppyIp {
      * @throws IllegalArgumentException naming the problem
      */
     static Cidr parseCidr(String text) {
-        String t = text.strip();
+        String t = text;
         int slash = t.indexOf('/');
         if (slash < 0) {
             throw new IllegalArgumentException("missing '/prefix'");
@@ -59,7 +60,7 @@ final class SloppyIp {
         IpAddress ip = parse(t.substring(0, slash))
                 .orElseThrow(() -> new IllegalArgumentException("'" + t.substring(0, slash) + "' is not an IP address"));
         String p = t.substring(slash + 1);
-        if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+        if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException("'" + p + "' is not a prefix length");
         }
         int prefix = Integer.parseInt(p);
