@@ -61,15 +61,20 @@ final class Plugin {
     }
 
     static Run exec(ProcessBuilder pb, String stdin) throws IOException, InterruptedException {
+        return exec(pb, stdin.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Runs {@code pb} with exactly these stdin bytes (binary and oversized input included). */
+    static Run exec(ProcessBuilder pb, byte[] stdin) throws IOException, InterruptedException {
         Path out = Files.createTempFile("wa-out", ".txt");
         Path err = Files.createTempFile("wa-err", ".txt");
         try {
             pb.redirectOutput(out.toFile()).redirectError(err.toFile());
             Process p = pb.start();
             try (var in = p.getOutputStream()) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                in.write(stdin);
             } catch (IOException ignored) {
-                // the plugin may exit without reading stdin (VERSION)
+                // the plugin may exit without reading stdin (VERSION, or input it refuses unread)
             }
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -76,13 +76,20 @@ public record StoreConfig(Map<String, Object> section) {
         throw new InvalidConfigException(key, String.valueOf(v.get()), "must be a string or a list of strings");
     }
 
-    /** A numeric field. */
+    /** A whole-number field (also as a string of digits); fractions and values beyond a long are refused. */
     public Optional<Long> number(String key) {
         return value(key).map(v -> {
-            if (v instanceof Number n) {
-                return n.longValue();
+            if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+                return ((Number) v).longValue();
             }
-            if (v instanceof String s && s.strip().matches("-?\\d+")) {
+            if (v instanceof Number n) {
+                try {
+                    return new java.math.BigDecimal(n.toString()).longValueExact();
+                } catch (ArithmeticException | NumberFormatException e) {
+                    throw new InvalidConfigException(key, String.valueOf(v), "must be a whole number within 64 bits");
+                }
+            }
+            if (v instanceof String s && s.strip().matches("-?[0-9]{1,18}")) {
                 return Long.parseLong(s.strip());
             }
             throw new InvalidConfigException(key, String.valueOf(v), "must be a number");

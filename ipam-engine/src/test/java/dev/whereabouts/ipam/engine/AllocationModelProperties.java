@@ -52,7 +52,7 @@ class AllocationModelProperties {
 
         World() {
             try {
-                journal = Files.createTempDirectory(Files.createDirectories(Path.of("target", "jqwik-journals")), "model");
+                journal = Files.createTempDirectory(Files.createDirectories(Path.of("target", "jqwik-journals").toAbsolutePath()), "model");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

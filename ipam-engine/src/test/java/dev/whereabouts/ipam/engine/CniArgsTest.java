@@ -39,7 +39,7 @@ class CniArgsTest {
     void unknownKeyWithoutIgnoreUnknownNamesTheKey() {
         IpamException e = assertThrows(IpamException.class,
                 () -> CniArgs.parse("K8S_POD_NAMESPACE=ns;K8S_POD_NAME=p;FOO=bar"));
-        assertEquals(IpamException.INVALID_CONFIG, e.code());
+        assertEquals(IpamException.INVALID_ENVIRONMENT, e.code(), "CNI_ARGS is the environment");
         assertEquals("LoadArgs - CNI Args Parsing Error: ARGS: unknown args [\"FOO\"]", e.getMessage());
         assertTrue(e.details().contains("'FOO'"), e.details());
         assertThrows(IpamException.class, () -> CniArgs.parse("IgnoreUnknown=0;FOO=bar"));

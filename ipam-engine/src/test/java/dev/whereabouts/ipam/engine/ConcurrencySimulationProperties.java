@@ -55,7 +55,7 @@ class ConcurrencySimulationProperties {
             @ForAll @DoubleRange(min = 0.0, max = 0.4) double conflictRate) throws Exception {
         String backend = UUID.randomUUID().toString();
         InMemoryStoreProvider.backend(backend).injectConflicts(conflictRate, seed);
-        Path journal = Files.createTempDirectory(Files.createDirectories(Path.of("target", "jqwik-journals")), "sim");
+        Path journal = Files.createTempDirectory(Files.createDirectories(Path.of("target", "jqwik-journals").toAbsolutePath()), "sim");
         Map<Owner, IpAddress> live = new ConcurrentHashMap<>();
         Map<Owner, Boolean> deleted = new ConcurrentHashMap<>();
         Map<Owner, Cidr> rangeOf = new ConcurrentHashMap<>();

@@ -55,7 +55,7 @@ class ConfigReuseTest {
         byte[] stdin = net("\"range\":\"10.0.0.0/24\"");
         warm.load(stdin, "", Map.of());
         IpamException bad = assertThrows(IpamException.class, () -> warm.load(stdin, "NOPE=1", Map.of()));
-        assertEquals(IpamException.INVALID_CONFIG, bad.code());
+        assertEquals(IpamException.INVALID_ENVIRONMENT, bad.code());
         byte[] broken = net("\"range\":\"10.0.0.0/33\"");
         for (int i = 0; i < 2; i++) {
             assertThrows(IpamException.class, () -> warm.load(broken, "", Map.of()));

@@ -135,6 +135,9 @@ record EtcdSettings(List<URI> endpoints, String username, String password, Strin
             throw new InvalidConfigException(HOST, text, "not host:port or http(s)://host:port");
         }
         int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
+        if (port < 1 || port > 65_535) {
+            throw new InvalidConfigException(HOST, text, "port must be between 1 and 65535");
+        }
         return URI.create(scheme + "://" + uri.getHost() + ":" + port);
     }
 

@@ -4,6 +4,7 @@ import dev.whereabouts.ipam.api.InvalidConfigException;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.ipam.spi.StoreProvider;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,19 +44,35 @@ public final class FileStoreProvider implements StoreProvider {
 
     @Override
     public IpamStore open(StoreConfig config) {
+        Settings settings = settings(config);
+        return new FileStore(settings.dataDir(), settings.lockTimeout());
+    }
+
+    /**
+     * The data directory: stores on the same directory share one client in the daemon. Every
+     * configuration's own fields are checked here too, so that a bad one is refused even when an
+     * open store for its directory is reused, exactly as a fresh process would refuse it.
+     */
+    @Override
+    public String clientKey(StoreConfig config) {
+        return settings(config).dataDir().toString();
+    }
+
+    private record Settings(Path dataDir, Duration lockTimeout) {}
+
+    private static Settings settings(StoreConfig config) {
         StoreConfig file = config.section("file");
         long timeout = file.number("lock_timeout_ms").orElse(DEFAULT_LOCK_TIMEOUT_MS);
         if (timeout < 1 || timeout > 600_000) {
             throw new InvalidConfigException("file.lock_timeout_ms", Long.toString(timeout),
                     "must be between 1 and 600000");
         }
-        return new FileStore(dataDir(config), Duration.ofMillis(timeout));
-    }
-
-    /** The data directory: stores on the same directory share one client in the daemon. */
-    @Override
-    public String clientKey(StoreConfig config) {
-        return dataDir(config).toString();
+        Path dir = dataDir(config);
+        // A file where the directory should be is a mistake no retry fixes.
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidConfigException("file.data_dir", dir.toString(), "exists and is not a directory");
+        }
+        return new Settings(dir, Duration.ofMillis(timeout));
     }
 
     private static Path dataDir(StoreConfig config) {

@@ -57,6 +57,9 @@ final class ClientFactory {
         String namespace;
         if (!kubeconfig.isEmpty()) {
             File file = new File(kubeconfig);
+            if (file.isDirectory()) {
+                throw new InvalidConfigException("kubernetes.kubeconfig", kubeconfig, "is a directory, not a kubeconfig file");
+            }
             if (!file.isFile()) {
                 // The installer writes this file; until it exists a retry is the right answer.
                 throw new StoreUnavailableException("kubeconfig " + kubeconfig + " does not exist", null);
@@ -64,8 +67,9 @@ final class ClientFactory {
             try {
                 base = Config.fromKubeconfig(null, file);
             } catch (RuntimeException e) {
+                // The parser's message quotes the file; the caller may not be allowed to read it.
                 throw new InvalidConfigException("kubernetes.kubeconfig", kubeconfig,
-                        "not a usable kubeconfig: " + e.getMessage());
+                        "not a usable kubeconfig: it does not parse as YAML of that shape");
             }
             NamedContext ctx = base.getCurrentContext();
             String ns = ctx == null || ctx.getContext() == null ? null : ctx.getContext().getNamespace();

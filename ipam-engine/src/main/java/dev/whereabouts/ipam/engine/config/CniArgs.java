@@ -37,7 +37,8 @@ public record CniArgs(String podNamespace, String podName, String infraContainer
     /**
      * Parses {@code CNI_ARGS}; {@code null} or empty is no arguments.
      *
-     * @throws IpamException code 7, message starting {@code LoadArgs - CNI Args Parsing Error:}
+     * @throws IpamException code 4 (it is an environment variable), message starting
+     *     {@code LoadArgs - CNI Args Parsing Error:}
      */
     public static CniArgs parse(String text) {
         if (text == null || text.isEmpty()) {
@@ -71,6 +72,13 @@ public record CniArgs(String podNamespace, String podName, String infraContainer
             throw error("ARGS: unknown args [" + String.join(" ", unknown.stream().map(k -> "\"" + k + "\"").toList()) + "]",
                     "CNI_ARGS key '" + unknown.getFirst() + "' is unknown; IgnoreUnknown=1 makes it ignored");
         }
+        for (String key : List.of("K8S_POD_NAMESPACE", "K8S_POD_NAME")) {
+            // The pod reference is namespace/name: a slash in either part would make it ambiguous.
+            if (pairs.getOrDefault(key, "").contains("/")) {
+                throw error("ARGS: invalid value of " + key, "CNI_ARGS key '" + key + "' value '" + pairs.get(key)
+                        + "': a Kubernetes name has no '/'");
+            }
+        }
         return new CniArgs(pairs.getOrDefault("K8S_POD_NAMESPACE", ""), pairs.getOrDefault("K8S_POD_NAME", ""),
                 pairs.getOrDefault("K8S_POD_INFRA_CONTAINER_ID", ""), pairs.getOrDefault("K8S_POD_UID", ""),
                 split(pairs.get("IP")), split(pairs.get("GATEWAY")));
@@ -89,6 +97,6 @@ public record CniArgs(String podNamespace, String podName, String infraContainer
     }
 
     private static IpamException error(String msg, String details) {
-        return new IpamException(IpamException.INVALID_CONFIG, "LoadArgs - CNI Args Parsing Error: " + msg, details);
+        return new IpamException(IpamException.INVALID_ENVIRONMENT, "LoadArgs - CNI Args Parsing Error: " + msg, details);
     }
 }

@@ -78,7 +78,7 @@ public final class ConfigLoader {
 
     /** The checks that depend on stdin alone, in the order their errors take precedence. */
     private static TopLevel topLevel(byte[] stdin) {
-        Fields top = new Fields(Json.parseObject(stdin, "LoadIPAMConfig"), "");
+        Fields top = new Fields(Json.parseConfig(stdin), "");
         String version = top.string("cniVersion").orElse("0.1.0");
         CniVersions.require(version);
         String name = top.string("name").orElseThrow(
@@ -94,7 +94,23 @@ public final class ConfigLoader {
                     "only interested in networks whose IPAM type is 'whereabouts'. This one was: " + type,
                     "field 'ipam.type' value '" + type + "'");
         }
+        prevResult(top);
         return new TopLevel(top, version, name, inline);
+    }
+
+    /**
+     * A {@code prevResult} is the runtime's record of an earlier answer; one that is not shaped like
+     * a result is corrupt input, refused like any other rather than ignored.
+     */
+    private static void prevResult(Fields top) {
+        top.object("prevResult").ifPresent(prev -> {
+            List<Object> ips = prev.list("ips");
+            for (int i = 0; i < ips.size(); i++) {
+                Fields ip = Fields.of(ips.get(i), "prevResult.ips[" + i + "]");
+                String address = ip.string("address").orElse("");
+                SectionParser.parseCidr(ip.path("address"), address, "invalid address in prevResult " + address);
+            }
+        });
     }
 
     private static List<AttachmentId> validAttachments(Fields top) {

@@ -44,14 +44,14 @@ final class Fields {
         return lookup(map, key);
     }
 
-    /** A string; blank counts as absent, as Go's zero value does. */
+    /** A string; empty counts as absent, as Go's zero value does (blank does not: it is a value). */
     Optional<String> string(String key) {
         return value(key).map(v -> {
             if (v instanceof String s) {
                 return s;
             }
             throw new InvalidConfigException(path(key), String.valueOf(v), "must be a string");
-        }).filter(s -> !s.isBlank());
+        }).filter(s -> !s.isEmpty());
     }
 
     Optional<Long> number(String key) {
@@ -78,7 +78,8 @@ final class Fields {
             return List.of();
         }
         if (v.get() instanceof List<?> l) {
-            return List.copyOf(l.stream().map(o -> (Object) o).toList());
+            // JSON lists may hold null; each reader refuses it with the field's name.
+            return java.util.Collections.unmodifiableList(new java.util.ArrayList<Object>(l));
         }
         throw new InvalidConfigException(path(key), String.valueOf(v.get()), "must be a list");
     }

@@ -1,7 +1,6 @@
 package dev.whereabouts.ipam.engine.config;
 
 import dev.whereabouts.ipam.api.IpamException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectWriter;
@@ -19,7 +18,38 @@ public final class Json {
     private Json() {}
 
     /**
-     * Parses a JSON object.
+     * The largest network configuration accepted on stdin. A real one is a few kilobytes; anything
+     * near this is a mistake or an attack, and answering it costs memory in a shared daemon.
+     */
+    public static final int MAX_CONFIG_BYTES = 1 << 20;
+
+    /**
+     * Parses the network configuration a runtime sent on stdin: a JSON object of at most
+     * {@link #MAX_CONFIG_BYTES}, UTF-8 without a byte-order mark and without NUL bytes (which a shell
+     * in front of the plugin could not pass on faithfully).
+     *
+     * @throws IpamException code 6 otherwise
+     */
+    public static Map<String, Object> parseConfig(byte[] stdin) {
+        if (stdin.length > MAX_CONFIG_BYTES) {
+            throw new IpamException(IpamException.DECODING_FAILURE,
+                    "network configuration is over the limit of " + MAX_CONFIG_BYTES + " bytes", stdin.length + " bytes");
+        }
+        for (byte b : stdin) {
+            if (b == 0) {
+                throw new IpamException(IpamException.DECODING_FAILURE, "network configuration holds a NUL byte", "");
+            }
+        }
+        if (stdin.length >= 3 && (stdin[0] & 0xFF) == 0xEF && (stdin[1] & 0xFF) == 0xBB && (stdin[2] & 0xFF) == 0xBF) {
+            throw new IpamException(IpamException.DECODING_FAILURE,
+                    "network configuration starts with a byte-order mark", "JSON text must not carry one");
+        }
+        return parseObject(stdin, "LoadIPAMConfig");
+    }
+
+    /**
+     * Parses a JSON object. The error says where the text went wrong, never what it holds: the
+     * document may be a file the caller should not be able to read through us.
      *
      * @param what names the document in the error ({@code LoadIPAMConfig}, a flat file path)
      * @throws IpamException code 6 when the bytes are not a JSON object
@@ -30,14 +60,14 @@ public final class Json {
         try {
             value = MAPPER.readValue(bytes, Object.class);
         } catch (JacksonException e) {
-            throw new IpamException(IpamException.DECODING_FAILURE,
-                    what + " - JSON Parsing Error: " + e.getOriginalMessage(),
-                    "bytes: " + new String(bytes, StandardCharsets.UTF_8), e);
+            var at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new IpamException(IpamException.DECODING_FAILURE, what + " - JSON Parsing Error: not valid JSON" + where,
+                    bytes.length + " bytes");
         }
         if (!(value instanceof Map<?, ?> map)) {
             throw new IpamException(IpamException.DECODING_FAILURE,
-                    what + " - JSON Parsing Error: not a JSON object",
-                    "bytes: " + new String(bytes, StandardCharsets.UTF_8));
+                    what + " - JSON Parsing Error: not a JSON object", bytes.length + " bytes");
         }
         return (Map<String, Object>) map;
     }

@@ -26,6 +26,7 @@ final class SectionParser {
     static final String DEFAULT_SOCKET = "/run/whereabouts/daemon.sock";
     static final String DEFAULT_ATTACHMENTS = "/var/lib/cni/whereabouts/attachments";
     static final long DEFAULT_TIMEOUT_MS = 10_000;
+    static final long MAX_TIMEOUT_MS = 86_400_000;
 
     private SectionParser() {}
 
@@ -80,15 +81,16 @@ final class SectionParser {
         }
         f.object("file").ifPresent(file -> file.string("data_dir"));
         long timeout = f.number("store_timeout_ms").orElse(DEFAULT_TIMEOUT_MS);
-        if (timeout <= 0) {
-            throw new InvalidConfigException(f.path("store_timeout_ms"), Long.toString(timeout), "must be positive");
+        if (timeout <= 0 || timeout > MAX_TIMEOUT_MS) {
+            throw new InvalidConfigException(f.path("store_timeout_ms"), Long.toString(timeout),
+                    "must be between 1 and " + MAX_TIMEOUT_MS + " (a day)");
         }
         return new IpamSection(ranges, gateway, routes(f), dns(f), addresses, f.string("network_name").orElse(""),
                 f.bool("enable_overlapping_ranges").orElse(true), nodeSlice(f, ranges), nodeRanges(f),
                 f.string("log_file").map(Path::of), level, f.string("reconciler_cron_expression").orElse(""),
                 f.string("configuration_path"), f.string("datastore").orElse("kubernetes"),
-                Path.of(f.string("daemon_socket").orElse(DEFAULT_SOCKET)),
-                Path.of(f.string("attachments_dir").orElse(DEFAULT_ATTACHMENTS)), Duration.ofMillis(timeout),
+                absolutePath(f, "daemon_socket", DEFAULT_SOCKET),
+                absolutePath(f, "attachments_dir", DEFAULT_ATTACHMENTS), Duration.ofMillis(timeout),
                 leader(f), flatFile, Collections.unmodifiableMap(f.raw()));
     }
 
@@ -157,10 +159,12 @@ final class SectionParser {
             Optional<IpAddress> gw = a.string("gateway").map(g -> parseIp(a.path("gateway"), g, "couldn't parse gateway IP: " + g));
             out.add(new StaticAddress(cidr, gw));
         }
+        // CNI_ARGS is the environment: its bad values are code 4, not 7.
         List<IpAddress> gateways = args.gateways().stream()
-                .map(g -> parseIp("CNI_ARGS GATEWAY", g, "invalid gateway " + g)).toList();
+                .map(g -> fromEnvironment(() -> parseIp("CNI_ARGS GATEWAY", g, "invalid gateway " + g))).toList();
         for (String ip : args.ips()) {
-            out.add(new StaticAddress(parseCidr("CNI_ARGS IP", ip, "invalid CIDR " + ip), Optional.empty()));
+            out.add(new StaticAddress(fromEnvironment(() -> parseCidr("CNI_ARGS IP", ip, "invalid CIDR " + ip)),
+                    Optional.empty()));
         }
         // A GATEWAY from CNI_ARGS belongs to every static address whose subnet holds it.
         for (int i = 0; i < out.size(); i++) {
@@ -191,8 +195,39 @@ final class SectionParser {
         return out;
     }
 
+    /** Copied into results as written, so its shape is checked here rather than printed wrong. */
     private static Map<String, Object> dns(Fields f) {
-        return f.object("dns").map(Fields::raw).orElse(Map.of());
+        Optional<Fields> dns = f.object("dns");
+        dns.ifPresent(d -> {
+            d.string("domain");
+            d.strings("nameservers");
+            d.strings("search");
+            d.strings("options");
+        });
+        return dns.map(Fields::raw).orElse(Map.of());
+    }
+
+    /** A path the plugin writes or connects to: relative would depend on the runtime's working directory. */
+    private static Path absolutePath(Fields f, String key, String fallback) {
+        String text = f.string(key).orElse(fallback);
+        Path path;
+        try {
+            path = Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidConfigException(f.path(key), text.replace("\0", "\\0"), "not a path: " + e.getReason());
+        }
+        if (!path.isAbsolute()) {
+            throw new InvalidConfigException(f.path(key), text, "must be an absolute path");
+        }
+        return path;
+    }
+
+    private static <T> T fromEnvironment(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IpamException e) {
+            throw new IpamException(IpamException.INVALID_ENVIRONMENT, e.getMessage(), e.details());
+        }
     }
 
     static IpAddress parseIp(String field, String text, String msg) {
