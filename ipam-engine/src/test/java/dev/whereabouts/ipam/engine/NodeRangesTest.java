@@ -22,19 +22,19 @@ class NodeRangesTest {
 
     static final String ANN = "example.com/net3";
 
+    /** One in-memory backend per test, so that node objects do not leak between tests. */
+    private final String backend = UUID.randomUUID().toString();
+    private final Ipam ipam = Conf.engine();
     @TempDir
     Path attachments;
 
-    private final String backend = UUID.randomUUID().toString();
-    private final Ipam ipam = Conf.engine();
+    private TestStore store() {
+        return TestStoreProvider.backend(backend);
+    }
 
     @AfterEach
     void close() {
         ipam.close();
-    }
-
-    private TestStore store() {
-        return TestStoreProvider.backend(backend);
     }
 
     private IpamConfig load(Object nodeRanges, String cniArgs, Map<String, Object> extra) {
