@@ -163,6 +163,22 @@ class KubeNodeThroughPluginIT {
     }
 
     @Test
+    void theInstallNameTravelsWithTheCallToTheNodeDaemon() throws Exception {
+        Path socket = Files.createDirectories(dir.resolve("run")).resolve("daemon.sock");
+        String conf = kubeNode("pods", data("daemon"), "");
+        Path classes = dir.resolve("client-classes.log");
+        // the JVM client logs the classes it loads: no engine class means the daemon served the call
+        Map<String, String> viaDaemon = Map.of("WHEREABOUTS_DAEMON_SOCKET", socket.toString(),
+                "WHEREABOUTS_CLIENT", "jvm", "WHEREABOUTS_CLIENT_OPTS", "-Xlog:class+load=info:file=" + classes);
+        try (var daemon = new Plugin.Daemon(socket)) {
+            assertEquals(List.of("11.0.1.2/24 gw 11.0.1.1"),
+                    ips(call("kube-node", "ADD", "d1", "vm-v4", "default", conf, viaDaemon)));
+            assertTrue(Files.readString(classes).lines().noneMatch(l -> l.contains(" dev.whereabouts.ipam")));
+            ProtocolChecks.error(call("whereabouts", "ADD", "d2", "vm-v4", "default", conf, viaDaemon), 7);
+        }
+    }
+
+    @Test
     void aMissingAnnotationIsAnErrorNamingNodeAndAnnotationNotThePodNetwork() throws Exception {
         var run = call("kube-node", "ADD", "m", "vm-v4", "default",
                 kubeNode("missing", data("missing"), ", \"annotation\": \"example.com/absent\""), Map.of());
