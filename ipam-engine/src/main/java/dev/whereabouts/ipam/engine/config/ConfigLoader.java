@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
 
 /**
  * Loads the whole network configuration from stdin: top-level fields, the {@code ipam} section
- * merged with the flat file, and {@code CNI_ARGS}. Every error carries its CNI code: 6 for bad JSON,
- * 7 for an invalid field (naming field and value), 1 for an unsupported {@code cniVersion}.
+ * merged with the flat file, and {@code CNI_ARGS}. Under the install name {@code kube-node} or
+ * {@code node-annotation} ({@link Dialect}) the section is that plugin's, rewritten first by
+ * {@link ForeignSections}; {@code $KUBECONFIG} fills a missing {@code kubernetes.kubeconfig} in every
+ * dialect. Every error carries its CNI code: 6 for bad JSON, 7 for an invalid field (naming field and
+ * value), 1 for an unsupported {@code cniVersion}.
  */
 public final class ConfigLoader {
 
