@@ -187,6 +187,18 @@ class KubeNodeThroughPluginIT {
     }
 
     @Test
+    void aMalformedAnnotationIsInvalidConfigNamingNodeAndAnnotationAndAllocatesNothing() throws Exception {
+        try (KubernetesClient admin = server.createClient()) {
+            node(admin, "vm-bad", Map.of(NET3, "10.9.0.0/33,fd00:9::/64"), "11.0.9.0/24");
+        }
+        var run = call("kube-node", "ADD", "x", "vm-bad", "default",
+                kubeNode("malformed", data("malformed"), ", \"annotation\": \"" + NET3 + "\""), Map.of());
+        JsonNode err = ProtocolChecks.error(run, 7);
+        assertTrue(err.path("details").asString().contains("node vm-bad annotation " + NET3), err.toString());
+        assertFalse(Files.exists(data("malformed")), "nothing written");
+    }
+
+    @Test
     void eachInstallNameServesItsOwnTypeAndBadValuesWriteNothing() throws Exception {
         ProtocolChecks.error(call("whereabouts", "ADD", "t1", "vm-v4", "default", kubeNode("t", data("t"), ""),
                 Map.of()), 7);
