@@ -9,6 +9,9 @@
 # daemon published one (<socket>.tcp, root-only) and runs in this network namespace; otherwise the
 # java.base-only JVM client (AOT-cached) forwards over the UNIX socket, or runs the call in-process
 # when no daemon answers. Only the CNI result goes to stdout.
+# Installed as a link named kube-node or node-annotation, the plugin serves that plugin's ipam section
+# as written: the name it was invoked under travels with the call's environment to whoever serves it.
+export WHEREABOUTS_PLUGIN_NAME=${0##*/}
 case "$0" in */*) self=$0 ;; *) self=$(command -v -- "$0") ;; esac
 [ -L "$self" ] && self=$(readlink -f -- "$self")
 bin=${self%/*}

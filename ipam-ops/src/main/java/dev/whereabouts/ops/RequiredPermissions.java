@@ -52,8 +52,9 @@ public final class RequiredPermissions {
                     "store-kubernetes: create/delete reservations, list for reservations(), removeReservation"),
             new Permission(WHEREABOUTS_GROUP, "nodeslicepools", CRD_VERBS, Scope.NAMESPACE,
                     "store-kubernetes: node slices (NodeRangeSource.nodeSlice reads them)"),
-            new Permission("", "nodes", Set.of("get"), Scope.CLUSTER,
-                    "store-kubernetes: NodeRangeSource.nodeRanges reads the node's annotation and podCIDRs"),
+            new Permission("", "nodes", Set.of("get", "list"), Scope.CLUSTER,
+                    "store-kubernetes: NodeRangeSource.node reads the node's annotation and podCIDRs;"
+                    + " nodeWithMachineId lists nodes to find this host's"),
             new Permission("", "pods", Set.of("get", "list"), Scope.CLUSTER,
                     "reconciler: KubernetesPodDirectory looks up the pods that pools reference"),
             new Permission("coordination.k8s.io", "leases", Set.of("get", "create", "update"), Scope.NAMESPACE,

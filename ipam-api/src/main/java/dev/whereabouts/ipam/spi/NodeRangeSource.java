@@ -1,13 +1,14 @@
 package dev.whereabouts.ipam.spi;
 
 import dev.whereabouts.ipam.api.Cidr;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * An optional capability of a store that knows the cluster's nodes (the Kubernetes store): ranges
- * that come from the cluster instead of the configuration. The engine uses it when a store
- * implements it and the configuration asks for node slices or node ranges.
+ * that come from the cluster instead of the configuration. The engine uses it when the configuration
+ * asks for node slices or node ranges: the store's own when it implements it, else the
+ * {@code kubernetes} store's, opened on the same section for reading nodes only (kube-node's model:
+ * ranges from the cluster, allocations in a node-local file store).
  *
  * @since 0.1
  */
@@ -20,8 +21,20 @@ public interface NodeRangeSource {
     Optional<Cidr> nodeSlice(String poolName, String nodeName);
 
     /**
-     * The ranges of a node: the CIDRs in the annotation {@code annotation} when it is set and
-     * non-empty (comma-separated or a JSON list), else {@code spec.podCIDRs}.
+     * The Node object {@code nodeName}: its {@code spec.podCIDRs} and, when {@code annotation} is not
+     * empty and the node carries it, that annotation's value. Empty when there is no such node.
+     *
+     * @since 0.3
      */
-    List<Cidr> nodeRanges(String nodeName, String annotation);
+    Optional<NodeFacts> node(String nodeName, String annotation);
+
+    /**
+     * The name of the node whose {@code status.nodeInfo.machineID} is {@code machineId}, for a host
+     * whose node name is neither configured nor its host name (as kube-node finds its node).
+     *
+     * @since 0.3
+     */
+    default Optional<String> nodeWithMachineId(String machineId) {
+        return Optional.empty();
+    }
 }

@@ -98,9 +98,10 @@ public final class Ipam implements AutoCloseable {
         Deadline deadline = Deadline.after(n.ipam().storeTimeout());
         List<Allocator.Taken> taken = new ArrayList<>();
         List<CniResult.Ip> ips = new ArrayList<>();
+        ClusterNodes nodes = ClusterNodes.of(config, store, stores);
         try {
-            for (RangeConfig r : Plans.ranges(n, store)) {
-                Allocator.Taken t = allocator.allocate(Plans.plan(n, r, store), owner, deadline);
+            for (RangeConfig r : Plans.forPod(n, Plans.ranges(n, nodes))) {
+                Allocator.Taken t = allocator.allocate(Plans.plan(n, r, nodes), owner, deadline);
                 taken.add(t);
                 ips.add(new CniResult.Ip(new Cidr(t.ip(), r.range().prefix()), r.gateway()));
             }
@@ -145,15 +146,16 @@ public final class Ipam implements AutoCloseable {
         Set<PoolKey> pools = new LinkedHashSet<>();
         List<IpamException> errors = new ArrayList<>();
         List<RangeConfig> ranges = List.of();
+        ClusterNodes nodes = ClusterNodes.of(config, store, stores);
         try {
-            ranges = Plans.ranges(n, store);
+            ranges = Plans.ranges(n, nodes);
         } catch (IpamException e) {
             LOG.warn("DEL {}: the node's ranges are unknown, releasing in the journalled pools only: {}", attachment,
                     e.getMessage());
         }
         for (RangeConfig r : ranges) {
             try {
-                pools.add(Plans.plan(n, r, store).key());
+                pools.add(Plans.plan(n, r, nodes).key());
             } catch (IpamException e) {
                 LOG.warn("DEL {}: no pool for range {}: {}", attachment, r.range(), e.getMessage());
             }
@@ -181,8 +183,9 @@ public final class Ipam implements AutoCloseable {
     public void check(IpamConfig config, Owner owner) {
         NetworkConfig n = config.network();
         IpamStore store = stores.open(n.ipam().datastore(), config.storeConfig());
-        for (RangeConfig r : Plans.ranges(n, store)) {
-            RangePlan plan = Plans.plan(n, r, store);
+        ClusterNodes nodes = ClusterNodes.of(config, store, stores);
+        for (RangeConfig r : Plans.forPod(n, Plans.ranges(n, nodes))) {
+            RangePlan plan = Plans.plan(n, r, nodes);
             PoolSnapshot snapshot = store.read(plan.key());
             boolean held = snapshot.allocations().values().stream()
                     .anyMatch(o -> o.sameAttachment(owner) || owner.attachment().owns(o));

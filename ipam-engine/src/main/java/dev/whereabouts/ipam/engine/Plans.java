@@ -5,66 +5,78 @@ import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.engine.alloc.RangePlan;
 import dev.whereabouts.ipam.engine.config.NetworkConfig;
+import dev.whereabouts.ipam.engine.config.Ipv4Namespaces;
+import dev.whereabouts.ipam.engine.config.NodeRange;
 import dev.whereabouts.ipam.engine.config.NodeRangesConfig;
 import dev.whereabouts.ipam.engine.config.RangeConfig;
-import dev.whereabouts.ipam.spi.IpamStore;
-import dev.whereabouts.ipam.spi.NodeRangeSource;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.whereabouts.ipam.spi.NodeFacts;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /** Turns configured ranges into pools: the range itself, or this node's slice of it in node-slice mode. */
 final class Plans {
 
-    static final Path HOSTNAME = Path.of("/etc/hostname");
-
     private Plans() {}
 
     /**
      * The ranges to take one address from each: the configured ones, or with {@code node_ranges} the
-     * node's own CIDRs, read from the store at every call so a changed Node is followed.
+     * node's own ranges, read at every call so a changed Node is followed.
      */
-    static List<RangeConfig> ranges(NetworkConfig n, IpamStore store) {
+    static List<RangeConfig> ranges(NetworkConfig n, ClusterNodes nodes) {
         Optional<NodeRangesConfig> fromNode = n.ipam().nodeRanges();
         if (fromNode.isEmpty()) {
             return n.ipam().ranges();
         }
-        String node = nodeName(n);
-        List<Cidr> cidrs = nodeSource(n, store, "node_ranges").nodeRanges(node, fromNode.get().annotation());
-        if (cidrs.isEmpty()) {
+        NodeRangesConfig config = fromNode.get();
+        String node = nodes.nodeName();
+        NodeFacts facts = nodes.source("node_ranges").node(node, config.annotation()).orElseThrow(
+                () -> new IpamException(IpamException.TRY_AGAIN_LATER, "node " + node + " not found",
+                        "node_ranges: there is no Node object named '" + node + "'"));
+        List<NodeRange> ranges = config.parse(node, facts.podCidrs(), facts.annotation());
+        if (ranges.isEmpty()) {
             throw new IpamException(IpamException.TRY_AGAIN_LATER, "node " + node + " has no pod CIDRs yet",
-                    "node_ranges: neither spec.podCIDRs nor annotation '" + fromNode.get().annotation() + "' is set");
+                    "node_ranges: spec.podCIDRs is not set");
         }
-        return cidrs.stream().map(c -> fromNode.get().rangeFor(c, n.ipam().gateway())).toList();
+        return ranges.stream().map(r -> config.rangeFor(node, r, n.ipam().gateway())).toList();
     }
 
-    private static NodeRangeSource nodeSource(NetworkConfig n, IpamStore store, String field) {
-        if (store instanceof NodeRangeSource nodes) {
-            return nodes;
+    /**
+     * The ranges a pod gets addresses from: with {@code ipv4_namespaces}, the IPv4 ones only for pods
+     * of those namespaces. DEL never filters, so an address handed out before a change of the list is
+     * still released.
+     */
+    static List<RangeConfig> forPod(NetworkConfig n, List<RangeConfig> ranges) {
+        Optional<Ipv4Namespaces> v4 = n.ipam().ipv4Namespaces();
+        String namespace = n.args().podNamespace();
+        if (v4.isEmpty() || v4.get().allowsIpv4(namespace)) {
+            return ranges;
         }
-        throw new IpamException(IpamException.INVALID_CONFIG, field + " needs a datastore that knows the cluster's nodes",
-                "field 'ipam.datastore' value '" + n.ipam().datastore() + "': this store has no nodes");
+        List<RangeConfig> v6 = ranges.stream().filter(r -> r.range().v6()).toList();
+        if (v6.isEmpty()) {
+            throw new IpamException(IpamException.INVALID_CONFIG, "no address for this pod: only namespaces "
+                    + new TreeSet<>(v4.get().namespaces()) + " get IPv4, and this network has no IPv6 range",
+                    "field 'ipam.ipv4_namespaces', pod namespace '" + namespace + "'");
+        }
+        return v6;
     }
 
-    static RangePlan plan(NetworkConfig n, RangeConfig r, IpamStore store) {
+    static RangePlan plan(NetworkConfig n, RangeConfig r, ClusterNodes nodes) {
         String networkName = n.ipam().networkName();
         if (n.ipam().nodeRanges().isPresent()) {
             // Node CIDRs are the node's own: its name in the key keeps the pool names of two nodes
             // apart even if an operator hands out overlapping CIDRs by mistake.
-            PoolKey key = new PoolKey(r.range(), networkName, nodeName(n));
+            PoolKey key = new PoolKey(r.range(), networkName, nodes.nodeName());
             return RangePlan.of(key, r.range(), r.start(), r.end(), excludingGateway(r, r.range()), r.excludeText());
         }
         if (n.ipam().nodeSliceSize().isEmpty()) {
             return RangePlan.of(PoolKey.of(r.range(), networkName), r.range(), r.start(), r.end(),
                     excludingGateway(r, r.range()), r.excludeText());
         }
-        NodeRangeSource nodes = nodeSource(n, store, "node_slice_size");
-        String node = nodeName(n);
+        String node = nodes.nodeName();
         String poolName = networkName.isEmpty() ? n.name() : networkName;
-        Cidr slice = nodes.nodeSlice(poolName, node).orElseThrow(() -> new IpamException(
+        Cidr slice = nodes.source("node_slice_size").nodeSlice(poolName, node).orElseThrow(() -> new IpamException(
                 IpamException.TRY_AGAIN_LATER, "no allocated node slice for node " + node,
                 "node slice pool '" + poolName + "' has no slice for node '" + node + "' yet"));
         if (!r.range().contains(slice.canonical())) {
@@ -85,39 +97,5 @@ final class Plans {
         return r.gateway().filter(allocatedFrom::contains)
                 .map(gw -> Stream.concat(r.exclude().stream(), Stream.of(Cidr.ofHost(gw))).toList())
                 .orElse(r.exclude());
-    }
-
-    /**
-     * The node's name: {@code NODENAME}, else the first line of {@code <configuration_path>/nodename}
-     * (written by the installer because short host names differ from node names), else
-     * {@code /etc/hostname}.
-     */
-    static String nodeName(NetworkConfig n) {
-        String env = n.env().get("NODENAME");
-        if (env != null && !env.isBlank()) {
-            return env.strip();
-        }
-        Optional<String> dir = n.ipam().configurationPath();
-        if (dir.isPresent()) {
-            Path p = Path.of(dir.get());
-            Path file = (Files.isDirectory(p) ? p : p.toAbsolutePath().getParent()).resolve("nodename");
-            Optional<String> name = firstLine(file);
-            if (name.isPresent()) {
-                return name.get();
-            }
-        }
-        return firstLine(HOSTNAME).orElseThrow(() -> new IpamException(IpamException.INVALID_ENVIRONMENT,
-                "could not determine the node name", "set NODENAME or write <configuration_path>/nodename"));
-    }
-
-    private static Optional<String> firstLine(Path file) {
-        try {
-            if (!Files.isRegularFile(file)) {
-                return Optional.empty();
-            }
-            return Files.readAllLines(file).stream().map(String::strip).filter(s -> !s.isEmpty()).findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 }

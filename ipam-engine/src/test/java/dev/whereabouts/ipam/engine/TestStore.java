@@ -12,6 +12,7 @@ import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.api.StoreUnavailableException;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
+import dev.whereabouts.ipam.spi.NodeFacts;
 import dev.whereabouts.ipam.spi.NodeRangeSource;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +37,8 @@ final class TestStore implements IpamStore, NodeRangeSource {
     private final Map<ResKey, Reservation> reservations = new HashMap<>();
     private final Map<String, Cidr> slices = new HashMap<>();
     private final Map<String, List<Cidr>> nodeCidrs = new HashMap<>();
+    private final Map<String, String> annotations = new HashMap<>();
+    private final Map<String, String> machineIds = new HashMap<>();
     private long clock;
     private Random random = new Random(0);
     private double conflictRate;
@@ -142,10 +145,33 @@ final class TestStore implements IpamStore, NodeRangeSource {
         return Optional.ofNullable(slices.get(poolName + "/" + nodeName));
     }
 
+    /** Sets an annotation's raw text on a node, in any of the formats the engine reads. */
+    synchronized void annotate(String node, String annotation, String text) {
+        annotations.put(node + "|" + annotation, text);
+        nodeCidrs.putIfAbsent(node + "|", List.of());
+    }
+
     @Override
-    public synchronized List<Cidr> nodeRanges(String nodeName, String annotation) {
+    public synchronized Optional<NodeFacts> node(String nodeName, String annotation) {
+        List<Cidr> podCidrs = nodeCidrs.get(nodeName + "|");
         List<Cidr> annotated = annotation.isEmpty() ? null : nodeCidrs.get(nodeName + "|" + annotation);
-        return annotated != null ? annotated : nodeCidrs.getOrDefault(nodeName + "|", List.of());
+        if (podCidrs == null && annotated == null) {
+            return Optional.empty();
+        }
+        Optional<String> value = Optional.ofNullable(annotations.get(nodeName + "|" + annotation))
+                .or(() -> Optional.ofNullable(annotated).map(l -> String.join(",", l.stream().map(Cidr::toString).toList())));
+        return Optional.of(new NodeFacts(nodeName,
+                podCidrs == null ? List.of() : podCidrs.stream().map(Cidr::toString).toList(), value));
+    }
+
+    @Override
+    public synchronized Optional<String> nodeWithMachineId(String machineId) {
+        return Optional.ofNullable(machineIds.get(machineId));
+    }
+
+    /** Records a node's {@code status.nodeInfo.machineID}. */
+    synchronized void machineId(String node, String machineId) {
+        machineIds.put(machineId, node);
     }
 
     /** Allocations of one pool, for assertions. */

@@ -4,7 +4,10 @@ import dev.whereabouts.ops.schedule.CronSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Paths and values for {@link NodeInstaller}. Container paths ({@code /host/...}) are where the
@@ -24,11 +27,22 @@ import java.util.Map;
  * @param reconcilerCron {@code WHEREABOUTS_RECONCILER_CRON}, default {@value CronSchedule#DEFAULT_EXPRESSION}
  * @param daemonSocket the node daemon's socket ({@code /run/whereabouts/daemon.sock})
  * @param skipTlsVerify {@code SKIP_TLS_VERIFY=true}
+ * @param installAs {@code WHEREABOUTS_INSTALL_AS}: further names for the plugin ({@code kube-node},
+ *     {@code node-annotation}), each a link that replaces the plugin of that name (opt-in: it takes
+ *     over that plugin's networks)
  * @since 0.1
  */
 public record InstallSettings(Path pluginSource, Path hostBinDir, Path hostConfDir, Path confDirOnHost,
         Path serviceAccountDir, String apiServer, String namespace, String nodeName, String reconcilerCron,
-        Path daemonSocket, boolean skipTlsVerify) {
+        Path daemonSocket, boolean skipTlsVerify, List<String> installAs) {
+
+    /** The names {@code WHEREABOUTS_INSTALL_AS} may give: the plugins whose configurations we serve. */
+    public static final Set<String> OTHER_NAMES = Set.of("kube-node", "node-annotation");
+
+    /** Copies the list. */
+    public InstallSettings {
+        installAs = List.copyOf(installAs);
+    }
 
     /** The service account mount of every pod. */
     public static final Path SERVICE_ACCOUNT_DIR = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
@@ -63,7 +77,18 @@ public record InstallSettings(Path pluginSource, Path hostBinDir, Path hostConfD
                 env.getOrDefault("NODENAME", ""),
                 env.getOrDefault("WHEREABOUTS_RECONCILER_CRON", CronSchedule.DEFAULT_EXPRESSION),
                 Path.of(env.getOrDefault("WHEREABOUTS_DAEMON_SOCKET", "/run/whereabouts/daemon.sock")),
-                "true".equalsIgnoreCase(env.getOrDefault("SKIP_TLS_VERIFY", "false")));
+                "true".equalsIgnoreCase(env.getOrDefault("SKIP_TLS_VERIFY", "false")),
+                installAs(env.getOrDefault("WHEREABOUTS_INSTALL_AS", "")));
+    }
+
+    private static List<String> installAs(String text) {
+        List<String> names = Arrays.stream(text.split("[,\\s]+")).filter(n -> !n.isEmpty()).distinct().toList();
+        for (String n : names) {
+            if (!OTHER_NAMES.contains(n)) {
+                throw new IllegalStateException("WHEREABOUTS_INSTALL_AS: '" + n + "' is not one of " + OTHER_NAMES);
+            }
+        }
+        return names;
     }
 
     /** {@code whereabouts.d} under the mounted config dir. */

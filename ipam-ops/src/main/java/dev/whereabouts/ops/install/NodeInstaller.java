@@ -23,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * under {@code /host}):
  * <ol>
  *   <li>copies the self-contained plugin tree into the host's CNI bin directory so that a half-copied
- *       plugin is never executed ({@link PluginCopier});</li>
+ *       plugin is never executed ({@link PluginCopier}), and links the names of
+ *       {@code WHEREABOUTS_INSTALL_AS} ({@code kube-node}, {@code node-annotation}) to it;</li>
  *   <li>writes {@code whereabouts.d/whereabouts.kubeconfig} (mode 0600) from the service-account token
  *       and CA, server from {@code KUBERNETES_SERVICE_HOST}/{@code _PORT} (IPv6 bracketed);
  *       {@link #refreshKubeconfigIfChanged()} / {@link #watchCredentials(Duration)} rewrite it when the
@@ -62,6 +63,10 @@ public final class NodeInstaller {
     public void install() throws IOException {
         String hash = PluginCopier.install(settings.pluginSource(), settings.hostBinDir());
         LOG.info("plugin tree {} installed into {} (content {})", settings.pluginSource(), settings.hostBinDir(), hash);
+        for (String name : settings.installAs()) {
+            PluginCopier.alias(settings.hostBinDir(), name);
+            LOG.info("{} in {} is now this plugin, serving that plugin's configurations", name, settings.hostBinDir());
+        }
         writeKubeconfig();
         writeFlatConfig();
         writeNodeName();

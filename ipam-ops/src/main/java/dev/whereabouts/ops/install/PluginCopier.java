@@ -94,6 +94,14 @@ final class PluginCopier {
         }
     }
 
+    /**
+     * Makes {@code name} in {@code binDir} another name of the plugin: a link to {@code whereabouts},
+     * switched with one rename over whatever was there (the plugin of that name, which we replace).
+     */
+    static void alias(Path binDir, String name) throws IOException {
+        replaceLink(binDir.resolve(name), Path.of("whereabouts"));
+    }
+
     /** Points {@code link} at {@code target} with one rename, whatever was there before. */
     private static void replaceLink(Path link, Path target) throws IOException {
         String name = link.getFileName().toString();

@@ -143,6 +143,21 @@ class NodeInstallerTest {
     }
 
     @Test
+    void installAsLinksKubeNodeAndNodeAnnotationOverTheirBinaries() throws Exception {
+        Files.createDirectories(bin());
+        Files.writeString(bin().resolve("kube-node"), "nordix go binary");
+        env.put("WHEREABOUTS_INSTALL_AS", "kube-node, node-annotation");
+        installer().install();
+        for (String name : List.of("kube-node", "node-annotation")) {
+            assertEquals(Path.of("whereabouts"), Files.readSymbolicLink(bin().resolve(name)));
+            assertTrue(Files.readString(bin().resolve(name)).startsWith("#!/bin/bash"), name);
+        }
+        env.put("WHEREABOUTS_INSTALL_AS", "host-local");
+        assertThrows(IllegalStateException.class, () -> InstallSettings.fromEnvironment(env, sa));
+        assertNoTempFiles();
+    }
+
+    @Test
     void rewritesTheKubeconfigOnlyWhenTokenOrCaChange() throws Exception {
         NodeInstaller installer = installer();
         installer.install();

@@ -1,6 +1,8 @@
 package dev.whereabouts.store.file;
 
 import dev.whereabouts.ipam.api.Allocation;
+import dev.whereabouts.ipam.api.IpAddress;
+import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolSnapshot;
@@ -16,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +51,9 @@ final class FileStore implements IpamStore {
             // whole old or whole new file; a stale read costs a Conflict at commit, never a wrong
             // write. A journal means a commit is in flight or was cut short: wait for (or finish) it.
             if (Files.exists(l.journal())) {
-                return locked(() -> snapshot(key, DataFiles.pool(file, key)));
+                return locked(() -> snapshot(l, key, DataFiles.pool(file, key)));
             }
-            return snapshot(key, DataFiles.pool(file, key));
+            return snapshot(l, key, DataFiles.pool(file, key));
         });
     }
 
@@ -72,6 +76,13 @@ final class FileStore implements IpamStore {
             if (!now.equals(expected)) {
                 return new CommitOutcome.Conflict();
             }
+            Map<IpAddress, HostLocalFiles.Entry> old = HostLocalFiles.in(l.dataDir(), key.range());
+            for (Allocation a : change.put()) {
+                HostLocalFiles.Entry held = old.get(a.ip());
+                if (held != null && !held.owner().sameAttachment(a.owner())) {
+                    return new CommitOutcome.Conflict(); // appeared since the read: read again
+                }
+            }
             String incarnation = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
             CommitPlan.Outcome plan = CommitPlan.plan(l, key, current, incarnation, change,
                     f -> DataFiles.reservation(l, f));
@@ -82,6 +93,15 @@ final class FileStore implements IpamStore {
                         DurableFiles.write(file, s.pool().text());
                     } else {
                         Journal.commit(l, s.steps());
+                    }
+                    // After the pool write: a crash in between leaves the address taken by its old
+                    // owner, whose next DEL finds and frees it again; never two owners.
+                    for (IpAddress ip : change.remove()) {
+                        HostLocalFiles.Entry gone = old.get(ip);
+                        if (gone != null) {
+                            DurableFiles.delete(gone.file());
+                            LOG.info("released {} reserved by host-local for {}", ip, gone.owner().attachment());
+                        }
                     }
                     yield new CommitOutcome.Committed(s.pool().version());
                 }
@@ -198,8 +218,17 @@ final class FileStore implements IpamStore {
         Names.checkScope("node_name", key.nodeName());
     }
 
-    private static PoolSnapshot snapshot(PoolKey key, PoolFile pool) {
-        return pool == null ? PoolSnapshot.absent(key) : pool.snapshot();
+    /** The pool as stored, plus what host-local reserved in its range before we took the directory over. */
+    private static PoolSnapshot snapshot(Layout l, PoolKey key, PoolFile pool) throws IOException {
+        PoolSnapshot own = pool == null ? PoolSnapshot.absent(key) : pool.snapshot();
+        Map<IpAddress, HostLocalFiles.Entry> old = HostLocalFiles.in(l.dataDir(), key.range());
+        if (old.isEmpty()) {
+            return own;
+        }
+        Map<IpAddress, Owner> all = new TreeMap<>();
+        old.forEach((ip, e) -> all.put(ip, e.owner()));
+        all.putAll(own.allocations());
+        return PoolSnapshot.of(key, own.version(), all);
     }
 
     private <T> T io(DirLock.Locked<T> action) {

@@ -29,6 +29,14 @@
  *       (code 4) but never become paths.</li>
  * </ul>
  *
+ * <h2>Taking over from host-local</h2>
+ * A data directory that host-local used for one network (kube-node and node-annotation left theirs
+ * in {@code <dataDir>/<network>}) still holds its files: one per address, named by the address,
+ * holding {@code containerId\r\nifName}. They sit beside ours ({@code lock} is shared by name; the
+ * rest never collide with an address) and are read as allocations of every pool whose range holds
+ * them, so a node that switches binaries under running pods hands out no address twice; releasing
+ * one deletes its file. See {@code HostLocalFiles}.
+ *
  * <h2>File format</h2>
  * Plain ASCII lines, no JSON and no dependency: a JVM that starts per CNI call should not load a JSON
  * library to read a handful of lines, and line records are easy to inspect with {@code cat}. A file

@@ -9,6 +9,7 @@ import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.ContentionLock;
 import dev.whereabouts.ipam.spi.IpamStore;
+import dev.whereabouts.ipam.spi.NodeFacts;
 import dev.whereabouts.ipam.spi.NodeRangeSource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -223,8 +224,13 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
     }
 
     @Override
-    public List<Cidr> nodeRanges(String nodeName, String annotation) {
-        return nodeRanges.nodeRanges(nodeName, annotation);
+    public Optional<NodeFacts> node(String nodeName, String annotation) {
+        return nodeRanges.node(nodeName, annotation);
+    }
+
+    @Override
+    public Optional<String> nodeWithMachineId(String machineId) {
+        return nodeRanges.nodeWithMachineId(machineId);
     }
 
     @Override

@@ -2,20 +2,21 @@ package dev.whereabouts.store.kubernetes;
 
 import dev.whereabouts.ipam.api.Cidr;
 import dev.whereabouts.ipam.api.InvalidConfigException;
+import dev.whereabouts.ipam.spi.NodeFacts;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Ranges that come from the cluster: node slices of a {@code NodeSlicePool}, and a node's own CIDRs. */
+/** Ranges that come from the cluster: node slices of a {@code NodeSlicePool}, and what a Node says of its own. */
 final class NodeRanges {
 
     private final KubernetesClient client;
     private final String namespace;
+    private final Map<String, String> byMachineId = new ConcurrentHashMap<>();
 
     NodeRanges(KubernetesClient client, String namespace) {
         this.client = client;
@@ -40,39 +41,45 @@ final class NodeRanges {
         return Optional.empty();
     }
 
-    /** The CIDRs in the node's annotation when set (comma list or JSON list), else {@code spec.podCIDRs}. */
-    List<Cidr> nodeRanges(String nodeName, String annotation) {
+    /** The node's pod CIDRs and the requested annotation, unparsed: the engine owns the formats. */
+    Optional<NodeFacts> node(String nodeName, String annotation) {
         Node node = ApiErrors.call("get node " + nodeName, () -> client.nodes().withName(nodeName).get());
         if (node == null) {
-            return List.of();
+            return Optional.empty();
         }
         Map<String, String> ann = node.getMetadata().getAnnotations();
-        String value = ann == null || annotation == null || annotation.isEmpty() ? null : ann.get(annotation);
-        List<String> texts = new ArrayList<>();
-        if (value != null && !value.isBlank()) {
-            String v = value.strip();
-            if (v.startsWith("[")) {
-                List<?> list;
-                try {
-                    list = client.getKubernetesSerialization().unmarshal(v, List.class);
-                } catch (RuntimeException e) {
-                    throw new InvalidConfigException("node " + nodeName + " annotation " + annotation, v,
-                            "not a JSON list of CIDRs");
-                }
-                list.forEach(o -> texts.add(String.valueOf(o)));
-            } else {
-                texts.addAll(Arrays.asList(v.split(",")));
-            }
-        } else if (node.getSpec() != null) {
-            List<String> podCidrs = node.getSpec().getPodCIDRs();
-            if (podCidrs != null && !podCidrs.isEmpty()) {
-                texts.addAll(podCidrs);
+        Optional<String> value = ann == null || annotation == null || annotation.isEmpty()
+                ? Optional.empty() : Optional.ofNullable(ann.get(annotation));
+        List<String> podCidrs = List.of();
+        if (node.getSpec() != null) {
+            List<String> listed = node.getSpec().getPodCIDRs();
+            if (listed != null && !listed.isEmpty()) {
+                podCidrs = listed;
             } else if (node.getSpec().getPodCIDR() != null) {
-                texts.add(node.getSpec().getPodCIDR());
+                podCidrs = List.of(node.getSpec().getPodCIDR());
             }
         }
-        return texts.stream().map(String::strip).filter(s -> !s.isEmpty())
-                .map(s -> cidr("node " + nodeName + " ranges", s)).toList();
+        return Optional.of(new NodeFacts(nodeName, podCidrs, value));
+    }
+
+    /**
+     * The node whose {@code status.nodeInfo.machineID} matches. Remembered once found: a machine id
+     * does not change, and listing every node on each call would load the API server for nothing.
+     */
+    Optional<String> nodeWithMachineId(String machineId) {
+        String known = byMachineId.get(machineId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        List<Node> nodes = ApiErrors.call("list nodes", () -> client.nodes().list().getItems());
+        for (Node n : nodes) {
+            if (n.getStatus() != null && n.getStatus().getNodeInfo() != null
+                    && machineId.equals(n.getStatus().getNodeInfo().getMachineID())) {
+                byMachineId.put(machineId, n.getMetadata().getName());
+                return Optional.of(n.getMetadata().getName());
+            }
+        }
+        return Optional.empty();
     }
 
     private static Cidr cidr(String field, String text) {

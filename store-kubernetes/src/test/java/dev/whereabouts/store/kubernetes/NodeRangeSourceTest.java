@@ -1,10 +1,9 @@
 package dev.whereabouts.store.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.whereabouts.ipam.api.Cidr;
-import dev.whereabouts.ipam.api.IpamException;
+import dev.whereabouts.ipam.spi.NodeFacts;
 import dev.whereabouts.ipam.spi.NodeRangeSource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
@@ -64,24 +63,23 @@ class NodeRangeSourceTest {
     }
 
     @Test
-    void nodeRangesPreferTheAnnotationInEitherForm() {
-        node("comma", Map.of(ANNOTATION, "10.1.0.0/24, fd00:1::/64"), List.of("10.244.1.0/24"));
-        node("json", Map.of(ANNOTATION, "[\"10.2.0.0/24\",\"fd00:2::/64\"]"), List.of("10.244.2.0/24"));
-        assertEquals(List.of(Cidr.parse("10.1.0.0/24"), Cidr.parse("fd00:1::/64")), source.nodeRanges("comma", ANNOTATION));
-        assertEquals(List.of(Cidr.parse("10.2.0.0/24"), Cidr.parse("fd00:2::/64")), source.nodeRanges("json", ANNOTATION));
+    void aNodeGivesItsPodCidrsAndTheAskedAnnotationAsWritten() {
+        node("comma", Map.of(ANNOTATION, "10.1.0.0/24, fd00:1::/64"), List.of("10.244.1.0/24", "fd00:10::/64"));
+        assertEquals(Optional.of(new NodeFacts("comma", List.of("10.244.1.0/24", "fd00:10::/64"),
+                Optional.of("10.1.0.0/24, fd00:1::/64"))), source.node("comma", ANNOTATION));
+        assertEquals(Optional.empty(), source.node("comma", "other.example.com/ranges").orElseThrow().annotation());
+        assertEquals(Optional.empty(), source.node("comma", "").orElseThrow().annotation());
+        assertEquals(Optional.empty(), source.node("missing-node", ANNOTATION));
     }
 
     @Test
-    void nodeRangesFallBackToPodCidrs() {
-        node("plain", Map.of(ANNOTATION, " "), List.of("10.244.3.0/24", "fd00:3::/64"));
-        assertEquals(List.of(Cidr.parse("10.244.3.0/24"), Cidr.parse("fd00:3::/64")), source.nodeRanges("plain", ANNOTATION));
-        assertEquals(List.of(), source.nodeRanges("missing-node", ANNOTATION));
-    }
-
-    @Test
-    void aBrokenAnnotationIsAnInvalidConfiguration() {
-        node("broken", Map.of(ANNOTATION, "10.9.0.0/33"), List.of());
-        var e = assertThrows(IpamException.class, () -> source.nodeRanges("broken", ANNOTATION));
-        assertEquals(IpamException.INVALID_CONFIG, e.code());
+    void theNodeOfAMachineIdIsFoundInTheNodeList() {
+        for (String name : List.of("vm-1", "vm-2")) {
+            Node n = new NodeBuilder().withNewMetadata().withName(name).endMetadata().withNewStatus()
+                    .withNewNodeInfo().withMachineID("id-" + name).endNodeInfo().endStatus().build();
+            cluster.admin.nodes().resource(n).create();
+        }
+        assertEquals(Optional.of("vm-2"), source.nodeWithMachineId("id-vm-2"));
+        assertEquals(Optional.empty(), source.nodeWithMachineId("id-vm-3"));
     }
 }

@@ -3,6 +3,7 @@ package dev.whereabouts.ipam.engine.config;
 import dev.whereabouts.ipam.api.AttachmentId;
 import dev.whereabouts.ipam.api.InvalidConfigException;
 import dev.whereabouts.ipam.api.IpamException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,11 @@ import java.util.regex.Pattern;
 
 /**
  * Loads the whole network configuration from stdin: top-level fields, the {@code ipam} section
- * merged with the flat file, and {@code CNI_ARGS}. Every error carries its CNI code: 6 for bad JSON,
- * 7 for an invalid field (naming field and value), 1 for an unsupported {@code cniVersion}.
+ * merged with the flat file, and {@code CNI_ARGS}. Under the install name {@code kube-node} or
+ * {@code node-annotation} ({@link Dialect}) the section is that plugin's, rewritten first by
+ * {@link ForeignSections}; {@code $KUBECONFIG} fills a missing {@code kubernetes.kubeconfig} in every
+ * dialect. Every error carries its CNI code: 6 for bad JSON, 7 for an invalid field (naming field and
+ * value), 1 for an unsupported {@code cniVersion}.
  */
 public final class ConfigLoader {
 
@@ -24,8 +28,12 @@ public final class ConfigLoader {
     private record TopLevel(Fields fields, String version, String name, Fields inline) {}
 
     /** Everything the {@code ipam} section is made of. */
-    private record SectionKey(InputBytes stdin, Optional<Path> flatFile, Map<String, Object> flatVersion,
-            List<String> ips, List<String> gateways) {}
+    private record SectionKey(InputBytes stdin, Dialect dialect, String envKubeconfig, Optional<Path> flatFile,
+            Map<String, Object> flatVersion, List<String> ips, List<String> gateways) {}
+
+    /** node-annotation's own configuration file, and the variable that moves it. */
+    static final String NODE_ANNOTATION_FILE = "/etc/cni/node-annotation.conf";
+    static final String NODE_ANNOTATION_CFG = "NODE_ANNOTATION_CFG";
 
     private record Section(IpamSection ipam, List<AttachmentId> validAttachments) {}
 
@@ -56,24 +64,44 @@ public final class ConfigLoader {
         if (remembered == null) {
             topLevels.put(input, top);
         }
-        Optional<Path> flatFile = FlatFile.find(top.inline().string("configuration_path"), flatFileLocations);
+        Map<String, String> callEnv = env == null ? Map.of() : env;
+        Dialect dialect = Dialect.of(callEnv);
+        String type = top.inline().string("type").orElse("");
+        if (!type.equals(dialect.type())) {
+            throw new IpamException(IpamException.INVALID_CONFIG, "only interested in networks whose IPAM type is '"
+                    + dialect.type() + "'. This one was: " + type, "field 'ipam.type' value '" + type + "'");
+        }
+        Optional<Path> flatFile = switch (dialect) {
+            case WHEREABOUTS -> FlatFile.find(top.inline().string("configuration_path"), flatFileLocations);
+            // kube-node had no flat file, and ours (whereabouts.conf) describes another network
+            case KUBE_NODE -> Optional.empty();
+            case NODE_ANNOTATION -> Optional.of(Path.of(Optional.ofNullable(callEnv.get(NODE_ANNOTATION_CFG))
+                    .filter(v -> !v.isBlank()).orElse(NODE_ANNOTATION_FILE))).filter(Files::isRegularFile);
+        };
         Optional<FlatFileReader.Read> flat = flatFile.map(flatFiles::read);
         CniArgs args = CniArgs.parse(cniArgs);
-        var key = new SectionKey(input, flatFile, flat.map(FlatFileReader.Read::version).orElse(null),
-                args.ips(), args.gateways());
+        String envKubeconfig = callEnv.getOrDefault("KUBECONFIG", "");
+        var key = new SectionKey(input, dialect, envKubeconfig, flatFile,
+                flat.map(FlatFileReader.Read::version).orElse(null), args.ips(), args.gateways());
         Section section = sections.get(key);
         if (section == null) {
-            Map<String, Object> merged = flat
-                    .map(f -> FlatFile.merge(top.inline().raw(), f.content(), true))
-                    .orElse(top.inline().raw());
-            IpamSection ipam = SectionParser.parse(new Fields(merged, "ipam"), args, top.version(), flatFile);
+            Map<String, Object> merged = switch (dialect) {
+                case WHEREABOUTS -> flat.map(f -> FlatFile.merge(top.inline().raw(), f.content(), true))
+                        .orElse(top.inline().raw());
+                case KUBE_NODE -> ForeignSections.kubeNode(top.name(), top.inline());
+                case NODE_ANNOTATION -> ForeignSections.nodeAnnotation(top.name(), top.inline(),
+                        flat.map(f -> new Fields(f.content(), flatFile.get().toString())));
+            };
+            merged = ForeignSections.withEnvKubeconfig(merged, callEnv);
+            IpamSection ipam = SectionParser.parse(new Fields(merged, "ipam"), args, top.version(),
+                    dialect == Dialect.WHEREABOUTS ? flatFile : Optional.empty());
             section = new Section(ipam, validAttachments(top.fields()));
             if (flatFile.isEmpty() || key.flatVersion() != null) {
                 sections.put(key, section);
             }
         }
         return new NetworkConfig(top.version(), top.name(), section.ipam(), section.validAttachments(), args,
-                env == null ? Map.of() : env);
+                callEnv);
     }
 
     /** The checks that depend on stdin alone, in the order their errors take precedence. */
@@ -88,12 +116,7 @@ public final class ConfigLoader {
         }
         Fields inline = top.object("ipam").orElseThrow(
                 () -> new IpamException(IpamException.INVALID_CONFIG, "IPAM config missing 'ipam' key", ""));
-        String type = inline.string("type").orElse("");
-        if (!type.equals("whereabouts")) {
-            throw new IpamException(IpamException.INVALID_CONFIG,
-                    "only interested in networks whose IPAM type is 'whereabouts'. This one was: " + type,
-                    "field 'ipam.type' value '" + type + "'");
-        }
+        inline.string("type"); // must be a string; which one depends on the install name (Dialect)
         prevResult(top);
         return new TopLevel(top, version, name, inline);
     }

@@ -20,6 +20,7 @@ import java.util.OptionalInt;
  * @param overlappingRanges {@code enable_overlapping_ranges} (inline only, default true)
  * @param nodeSliceSize prefix length of a node slice when {@code node_slice_size} is set
  * @param nodeRanges {@code node_ranges}: ranges taken from the Node object, when set
+ * @param ipv4Namespaces {@code ipv4_namespaces}: when set, only pods of these namespaces get IPv4
  * @param logFile {@code log_file}
  * @param logLevel {@code log_level}, lower case, default {@code debug}
  * @param reconcilerCronExpression {@code reconciler_cron_expression} or {@code ""}
@@ -34,7 +35,8 @@ import java.util.OptionalInt;
  */
 public record IpamSection(List<RangeConfig> ranges, Optional<IpAddress> gateway, List<Map<String, Object>> routes,
         Map<String, Object> dns, List<StaticAddress> addresses, String networkName, boolean overlappingRanges,
-        OptionalInt nodeSliceSize, Optional<NodeRangesConfig> nodeRanges, Optional<Path> logFile, String logLevel, String reconcilerCronExpression,
+        OptionalInt nodeSliceSize, Optional<NodeRangesConfig> nodeRanges,
+        Optional<Ipv4Namespaces> ipv4Namespaces, Optional<Path> logFile, String logLevel, String reconcilerCronExpression,
         Optional<String> configurationPath, String datastore, Path daemonSocket, Path attachmentsDir,
         Duration storeTimeout, LeaderTimings leader, Optional<Path> flatFile, Map<String, Object> section) {
 

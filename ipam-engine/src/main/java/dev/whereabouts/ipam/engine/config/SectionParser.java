@@ -87,6 +87,7 @@ final class SectionParser {
         }
         return new IpamSection(ranges, gateway, routes(f), dns(f), addresses, f.string("network_name").orElse(""),
                 f.bool("enable_overlapping_ranges").orElse(true), nodeSlice(f, ranges), nodeRanges(f),
+                Ipv4Namespaces.parse(f),
                 f.string("log_file").map(Path::of), level, f.string("reconciler_cron_expression").orElse(""),
                 f.string("configuration_path"), f.string("datastore").orElse("kubernetes"),
                 absolutePath(f, "daemon_socket", DEFAULT_SOCKET),
@@ -104,10 +105,13 @@ final class SectionParser {
             return Optional.empty();
         }
         String annotation;
+        boolean defaultGateway = false;
         if (Boolean.TRUE.equals(value.get())) {
             annotation = "";
         } else if (value.get() instanceof Map<?, ?>) {
-            annotation = f.object("node_ranges").flatMap(n -> n.string("annotation")).orElse("").strip();
+            Fields n = f.object("node_ranges").orElseThrow();
+            annotation = n.string("annotation").orElse("").strip();
+            defaultGateway = n.bool("default_gateway").orElse(false);
         } else {
             throw new InvalidConfigException(f.path("node_ranges"), String.valueOf(value.get()),
                     "must be true or an object such as {\"annotation\": \"example.com/ranges\"}");
@@ -120,7 +124,7 @@ final class SectionParser {
         }
         List<String> exclude = f.strings("exclude");
         exclude.forEach(RangeParser::parseExclude);
-        return Optional.of(new NodeRangesConfig(annotation, exclude));
+        return Optional.of(new NodeRangesConfig(annotation, exclude, defaultGateway));
     }
 
     private static IpamSection.LeaderTimings leader(Fields f) {
