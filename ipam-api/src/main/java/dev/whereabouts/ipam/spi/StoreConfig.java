@@ -40,17 +40,12 @@ public record StoreConfig(Map<String, Object> section) {
     }
 
     /**
-     * A string field, empty when absent or blank.
+     * A string field, empty when absent or empty ({@link ConfigValues#string}).
      *
      * @throws InvalidConfigException when the value is not a string
      */
     public Optional<String> string(String key) {
-        return value(key).map(v -> {
-            if (v instanceof String s) {
-                return s;
-            }
-            throw new InvalidConfigException(key, String.valueOf(v), "must be a string");
-        }).filter(s -> !s.isBlank());
+        return value(key).map(v -> ConfigValues.string(key, v));
     }
 
     /**
@@ -76,37 +71,14 @@ public record StoreConfig(Map<String, Object> section) {
         throw new InvalidConfigException(key, String.valueOf(v.get()), "must be a string or a list of strings");
     }
 
-    /** A whole-number field (also as a string of digits); fractions and values beyond a long are refused. */
+    /** A whole-number field ({@link ConfigValues#wholeNumber}). */
     public Optional<Long> number(String key) {
-        return value(key).map(v -> {
-            if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-                return ((Number) v).longValue();
-            }
-            if (v instanceof Number n) {
-                try {
-                    return new java.math.BigDecimal(n.toString()).longValueExact();
-                } catch (ArithmeticException | NumberFormatException e) {
-                    throw new InvalidConfigException(key, String.valueOf(v), "must be a whole number within 64 bits");
-                }
-            }
-            if (v instanceof String s && s.strip().matches("-?[0-9]{1,18}")) {
-                return Long.parseLong(s.strip());
-            }
-            throw new InvalidConfigException(key, String.valueOf(v), "must be a number");
-        });
+        return value(key).map(v -> ConfigValues.wholeNumber(key, v));
     }
 
-    /** A boolean field ({@code true}/{@code false}, also as strings). */
+    /** A boolean field ({@link ConfigValues#bool}). */
     public Optional<Boolean> bool(String key) {
-        return value(key).map(v -> {
-            if (v instanceof Boolean b) {
-                return b;
-            }
-            if (v instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
-                return Boolean.parseBoolean(s);
-            }
-            throw new InvalidConfigException(key, String.valueOf(v), "must be true or false");
-        });
+        return value(key).map(v -> ConfigValues.bool(key, v));
     }
 
     /**

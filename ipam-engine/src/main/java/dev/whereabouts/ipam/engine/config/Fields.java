@@ -1,6 +1,7 @@
 package dev.whereabouts.ipam.engine.config;
 
 import dev.whereabouts.ipam.api.InvalidConfigException;
+import dev.whereabouts.ipam.spi.ConfigValues;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,32 +45,17 @@ final class Fields {
         return lookup(map, key);
     }
 
-    /** A string; empty counts as absent, as Go's zero value does (blank does not: it is a value). */
+    /** A string; empty counts as absent ({@link ConfigValues#string}). */
     Optional<String> string(String key) {
-        return value(key).map(v -> {
-            if (v instanceof String s) {
-                return s;
-            }
-            throw new InvalidConfigException(path(key), String.valueOf(v), "must be a string");
-        }).filter(s -> !s.isEmpty());
+        return value(key).map(v -> ConfigValues.string(path(key), v));
     }
 
     Optional<Long> number(String key) {
-        return value(key).map(v -> {
-            if (v instanceof Number n && n.doubleValue() == n.longValue()) {
-                return n.longValue();
-            }
-            throw new InvalidConfigException(path(key), String.valueOf(v), "must be an integer");
-        });
+        return value(key).map(v -> ConfigValues.wholeNumber(path(key), v));
     }
 
     Optional<Boolean> bool(String key) {
-        return value(key).map(v -> {
-            if (v instanceof Boolean b) {
-                return b;
-            }
-            throw new InvalidConfigException(path(key), String.valueOf(v), "must be true or false");
-        });
+        return value(key).map(v -> ConfigValues.bool(path(key), v));
     }
 
     List<Object> list(String key) {

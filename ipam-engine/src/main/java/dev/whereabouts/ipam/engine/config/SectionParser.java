@@ -69,17 +69,7 @@ final class SectionParser {
             LOG.warn("log_level '{}' is not one of {}; keeping debug", level, LEVELS);
             level = "debug";
         }
-        f.object("kubernetes").ifPresent(k -> {
-            k.string("kubeconfig");
-            k.string("k8s_api_root");
-        });
-        for (String key : List.of("etcd_host", "etcd_username", "etcd_password", "etcd_key_file", "etcd_cert_file",
-                "etcd_ca_cert_file")) {
-            f.value(key).filter(v -> !(v instanceof String) && !(v instanceof List<?>)).ifPresent(v -> {
-                throw new InvalidConfigException(f.path(key), String.valueOf(v), "must be a string");
-            });
-        }
-        f.object("file").ifPresent(file -> file.string("data_dir"));
+        // The store's own fields (kubernetes.*, etcd_*, file.*) are its provider's to check.
         long timeout = f.number("store_timeout_ms").orElse(DEFAULT_TIMEOUT_MS);
         if (timeout <= 0 || timeout > MAX_TIMEOUT_MS) {
             throw new InvalidConfigException(f.path("store_timeout_ms"), Long.toString(timeout),
