@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *       commit;</li>
  *   <li>removes leftover reservations that were unbacked in an earlier pass at least
  *       {@link ReconcilerOptions#leftoverGrace()} ago and still are (a reservation is written before
- *       its pool entry during an ADD, so one sighting proves nothing).</li>
+ *       its pool entry during an ADD, so one sighting proves nothing). A reservation whose pod lists the address in its
+ *       network-status is never removed: its missing pool entry is written back instead.</li>
  * </ol>
  *
  * <p>The instance remembers unbacked reservations between passes, so a scheduler should keep one
@@ -157,9 +158,10 @@ public final class Reconciler {
         }
         List<Reservation> removedReservations = new ArrayList<>();
         List<Reservation> pending = new ArrayList<>();
-        leftovers(reservations, pools, now, dryRun, stillAllowed, removedReservations, pending, failures);
+        List<ReconcileReport.Removal> restored = new ArrayList<>();
+        leftovers(reservations, pools, now, dryRun, stillAllowed, removedReservations, pending, restored, failures);
         ReconcileReport report = new ReconcileReport(dryRun, pools.size(), scanned, unmanaged, removed, kept,
-                removedReservations, pending, failures);
+                removedReservations, pending, failures, restored);
         LOG.info("reconcile{}: {} pools, {} allocations, {} stale removed, {} deferred, {} leftover reservations"
                         + " removed, {} pending, {} failures", dryRun ? " (dry run)" : "", pools.size(), scanned,
                 removed.size(), kept.size(), removedReservations.size(), pending.size(), failures.size());
@@ -176,10 +178,14 @@ public final class Reconciler {
     }
 
     private void leftovers(List<Reservation> reservations, List<PoolSnapshot> pools, Instant now, boolean dryRun,
-            BooleanSupplier stillAllowed, List<Reservation> removed, List<Reservation> pending, List<String> failures) {
+            BooleanSupplier stillAllowed, List<Reservation> removed, List<Reservation> pending,
+            List<ReconcileReport.Removal> restored, List<String> failures) {
         Map<Reservation, Instant> seenNow = new HashMap<>();
         for (Reservation r : reservations) {
             if (Backing.backed(r, pools)) {
+                continue;
+            }
+            if (keptForLivePod(r, dryRun, stillAllowed, restored, failures)) {
                 continue;
             }
             Instant first = unbackedSince.getOrDefault(r, now);
@@ -215,5 +221,52 @@ public final class Reconciler {
         }
         unbackedSince.clear();
         unbackedSince.putAll(seenNow);
+    }
+
+    /**
+     * Whether {@code r} belongs to a pod that lists its address now and a pool of its network covers
+     * the address; such a reservation is never a leftover, and its missing pool entry is written back.
+     */
+    private boolean keptForLivePod(Reservation r, boolean dryRun, BooleanSupplier stillAllowed,
+            List<ReconcileReport.Removal> restored, List<String> failures) {
+        if (!managed(r.owner().podRef())) {
+            return false;
+        }
+        Optional<PodState> pod;
+        try {
+            pod = pods.find(r.owner().podRef());
+        } catch (RuntimeException e) {
+            failures.add("reservation " + r.objectName() + ": pod lookup failed, kept: " + e.getMessage());
+            return true;
+        }
+        boolean listed = pod.filter(p -> !(p.terminating() && p.evictedFromLostNode()))
+                .flatMap(PodState::secondaryIps).filter(ips -> ips.contains(r.ip())).isPresent();
+        if (!listed) {
+            return false;
+        }
+        if (!dryRun && !stillAllowed.getAsBoolean()) {
+            return true;
+        }
+        try {
+            switch (new EntryRestorer(store, options.maxCommitAttempts()).restore(r, dryRun)) {
+                case EntryRestorer.Outcome.Restored done -> {
+                    restored.add(new ReconcileReport.Removal(done.pool(), new Allocation(r.ip(), r.owner()),
+                            "reservation without pool entry; the pod lists the address"));
+                    LOG.warn("{}restored the missing pool entry {} of {} in pool {}: its reservation {} was unbacked"
+                            + " and the pod lists the address", dryRun ? "(dry run) " : "", r.ip(),
+                            r.owner().podRef(), done.pool(), r.objectName());
+                }
+                case EntryRestorer.Outcome.HeldByOther other -> LOG.warn("reservation {} of live pod {} kept: pool {}"
+                        + " gives {} to {}", r.objectName(), r.owner().podRef(), other.pool(), r.ip(), other.holder());
+                case EntryRestorer.Outcome.NoPool none -> {
+                    // No pool of this network covers the address, so no ADD on this network handed it
+                    // out: the pod lists it for some other network, and this one is a plain leftover.
+                    return false;
+                }
+            }
+        } catch (RuntimeException e) {
+            failures.add("reservation " + r.objectName() + ": restoring its pool entry: " + e.getMessage());
+        }
+        return true;
     }
 }
