@@ -47,6 +47,7 @@ public final class PodController implements AutoCloseable {
     private final PodRelease release;
     private final ReleaseEvents events;
     private final Duration backoff;
+    private final boolean serverSideFilter;
     private final DelayQueue<Work> queue = new DelayQueue<>();
     private volatile boolean running = true;
     private SharedIndexInformer<Pod> informer;
@@ -57,6 +58,17 @@ public final class PodController implements AutoCloseable {
      * re-created pods in {@code pods}; a failed try waits {@code backoff}, doubled each time.
      */
     public PodController(KubernetesClient client, IpamStore store, PodDirectory pods, String node, Duration backoff) {
+        this(client, store, pods, node, backoff, true);
+    }
+
+    /**
+     * As above; without {@code serverSideFilter} the informer watches every pod and the node is
+     * filtered here only. For fabric8's mock server, whose CRUD mode matches no pod on a
+     * {@code spec.nodeName} field selector.
+     */
+    PodController(KubernetesClient client, IpamStore store, PodDirectory pods, String node, Duration backoff,
+            boolean serverSideFilter) {
+        this.serverSideFilter = serverSideFilter;
         this.client = Objects.requireNonNull(client, "client");
         this.node = Objects.requireNonNull(node, "node");
         this.release = new PodRelease(client, store, pods);
@@ -76,7 +88,8 @@ public final class PodController implements AutoCloseable {
         if (client.nodes().withName(node).get() == null) {
             throw new IllegalStateException("NODENAME is '" + node + "', but the cluster has no Node of that name");
         }
-        informer = client.pods().inAnyNamespace().withField("spec.nodeName", node).inform(new ResourceEventHandler<>() {
+        var pods = client.pods().inAnyNamespace();
+        informer = (serverSideFilter ? pods.withField("spec.nodeName", node) : pods).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
                 // only deletions matter

@@ -91,7 +91,12 @@ final class SlicePoolObjects {
     static boolean sameContent(GenericKubernetesResource a, GenericKubernetesResource b) {
         return Objects.equals(a.getAdditionalProperties().get("spec"), b.getAdditionalProperties().get("spec"))
                 && Objects.equals(a.getAdditionalProperties().get("status"), b.getAdditionalProperties().get("status"))
-                && Objects.equals(a.getMetadata().getOwnerReferences(), b.getMetadata().getOwnerReferences())
+                && Objects.equals(orEmpty(a.getMetadata().getOwnerReferences()), orEmpty(b.getMetadata().getOwnerReferences()))
                 && Objects.equals(a.getMetadata().getAnnotations(), b.getMetadata().getAnnotations());
+    }
+
+    /** The API server answers an absent list as {@code []}: both mean "none". */
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 }

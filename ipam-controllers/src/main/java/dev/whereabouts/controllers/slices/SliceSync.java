@@ -98,15 +98,17 @@ final class SliceSync {
     }
 
     /**
-     * Owner references to the pool's NADs in the pool's namespace, the defining one as controller.
-     * NADs of other namespaces get none: the garbage collector looks owners up in the dependent's
-     * namespace and would delete the pool for an owner it cannot find there.
+     * Owner references to the pool's NADs, the defining one as controller, as upstream writes them;
+     * none at all when a NAD lives in another namespace. The garbage collector looks owners up in the
+     * dependent's namespace and deletes the pool once every listed owner is gone, so listing only some
+     * NADs would have it delete a pool that a NAD elsewhere still uses; this controller deletes the
+     * pool itself when the last NAD goes.
      */
     private List<OwnerReference> owners(Network net) {
         List<OwnerReference> out = new ArrayList<>();
         for (GenericKubernetesResource nad : net.nads()) {
             if (!namespace.equals(nad.getMetadata().getNamespace()) || nad.getMetadata().getUid() == null) {
-                continue;
+                return List.of();
             }
             out.add(new OwnerReferenceBuilder().withApiVersion(Nads.GROUP + "/v1")
                     .withKind("NetworkAttachmentDefinition").withName(nad.getMetadata().getName())
