@@ -62,20 +62,16 @@ public final class MockApi {
     public static Path flatFile(KubernetesClient client, Path dir) {
         try {
             Path kubeconfig = dir.resolve("whereabouts.kubeconfig");
-            Files.writeString(kubeconfig, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters:
-                    - name: local
-                      cluster: {server: "%s"}
-                    users:
-                    - name: whereabouts
-                      user: {token: "t"}
-                    contexts:
-                    - name: whereabouts-context
-                      context: {cluster: local, user: whereabouts, namespace: %s}
-                    current-context: whereabouts-context
-                    """.formatted(client.getConfiguration().getMasterUrl(), NS));
+            // Built with fabric8's kubeconfig model: cluster, token user and a context in our namespace.
+            io.fabric8.kubernetes.api.model.Config config = new io.fabric8.kubernetes.api.model.ConfigBuilder()
+                    .withApiVersion("v1").withKind("Config")
+                    .addNewCluster().withName("mock").withNewCluster()
+                    .withServer(client.getConfiguration().getMasterUrl()).endCluster().endCluster()
+                    .addNewUser().withName("controller").withNewUser().withToken("t").endUser().endUser()
+                    .addNewContext().withName("mock").withNewContext().withCluster("mock").withUser("controller")
+                    .withNamespace(NS).endContext().endContext()
+                    .withCurrentContext("mock").build();
+            Files.writeString(kubeconfig, client.getKubernetesSerialization().asYaml(config));
             Path conf = dir.resolve("whereabouts.conf");
             Files.writeString(conf, "{\"datastore\":\"kubernetes\",\"configuration_path\":\"" + dir
                     + "\",\"kubernetes\":{\"kubeconfig\":\"" + kubeconfig + "\"}}");

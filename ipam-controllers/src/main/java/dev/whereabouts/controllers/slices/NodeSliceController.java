@@ -29,6 +29,7 @@ public final class NodeSliceController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeSliceController.class);
 
     private final KubernetesClient client;
+    private final String namespace;
     private final SliceSync sync;
     private final ReconcilerLease lease;
     private final Duration resync;
@@ -46,6 +47,7 @@ public final class NodeSliceController implements AutoCloseable {
     public NodeSliceController(KubernetesClient client, String namespace, String identity, Duration resync,
             Duration leaseDuration) {
         this.client = Objects.requireNonNull(client, "client");
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.sync = new SliceSync(client, namespace);
         this.lease = new ReconcilerLease(client, namespace, LEASE, identity, leaseDuration, Clock.systemUTC());
         this.resync = resync;
@@ -71,7 +73,8 @@ public final class NodeSliceController implements AutoCloseable {
         };
         informers.add(client.nodes().inform(cast(wake)));
         informers.add(Nads.of(client).inAnyNamespace().inform(cast(wake)));
-        informers.add(client.genericKubernetesResources(SlicePoolObjects.KIND).inAnyNamespace().inform(cast(wake)));
+        // Pools only in our namespace: a hand edit or deletion there is undone on the next pass.
+        informers.add(client.genericKubernetesResources(SlicePoolObjects.KIND).inNamespace(namespace).inform(cast(wake)));
         worker = Thread.ofPlatform().daemon().name("whereabouts-node-slices").start(this::loop);
         return this;
     }
