@@ -42,8 +42,28 @@ final class PodRelease {
     /** One whereabouts network of the pod and the interfaces the pod had on it ({@code ""}: unknown). */
     private record Target(String nadRef, NadIpam ipam, Set<String> ifaces) {
         boolean owns(String networkName, Cidr range, Owner owner, String podRef) {
-            return ipam.networkName().equals(networkName) && ipam.covers(range) && owner.podRef().equals(podRef)
+            return ipam.networkName().equals(networkName) && ipam.covers(range) && owns(owner, podRef);
+        }
+
+        boolean owns(Owner owner, String podRef) {
+            return owner.podRef().equals(podRef)
                     && (ifaces.contains("") || owner.ifName().isEmpty() || ifaces.contains(owner.ifName()));
+        }
+
+        /**
+         * Whether the pool belongs to this network. Node-slice pools written by upstream carry no node
+         * annotation, so the store reads their {@code <node>-} name part as a network name; for a
+         * node-slice network a pool in range whose name starts with the network's prefix counts too.
+         */
+        boolean holds(PoolKey key) {
+            if (!ipam.covers(key.range())) {
+                return false;
+            }
+            if (ipam.networkName().equals(key.networkName())) {
+                return true;
+            }
+            return ipam.sliceSize().isPresent() && key.nodeName().isEmpty()
+                    && (ipam.networkName().isEmpty() || key.networkName().startsWith(ipam.networkName() + "-"));
         }
     }
 
@@ -71,9 +91,9 @@ final class PodRelease {
         Map<Allocation, String> nadOf = new LinkedHashMap<>();
         for (PoolKey key : store.pools()) {
             for (Target t : targets) {
-                if (t.ipam().networkName().equals(key.networkName()) && t.ipam().covers(key.range())) {
+                if (t.holds(key)) {
                     for (Allocation a : store.read(key).asList()) {
-                        if (t.owns(key.networkName(), key.range(), a.owner(), pod.podRef())) {
+                        if (t.owns(a.owner(), pod.podRef())) {
                             entries.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
                             nadOf.put(a, t.nadRef());
                         }
