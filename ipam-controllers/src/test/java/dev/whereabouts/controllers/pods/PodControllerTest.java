@@ -182,6 +182,46 @@ class PodControllerTest {
     }
 
     @Test
+    void nodeSlicePoolsAreReleasedToo() {
+        MockApi.nad(client, "apps", "sliced", MockApi.whereabouts("sliced", "10.90.0.0/24", ",\"node_slice_size\":\"/26\""));
+        // One pool as our plugin names it (node annotation), one as upstream's (name only).
+        PoolKey ours = new PoolKey(Cidr.parse("10.90.0.0/26"), "", "node-a");
+        PoolKey upstreams = PoolKey.of(Cidr.parse("10.90.0.64/26"), "node-b");
+        allocate(store, ours, "10.90.0.5", new Owner("c1", "net1", "apps/sliced-pod"));
+        allocate(store, upstreams, "10.90.0.70", new Owner("c1", "net2", "apps/sliced-pod"));
+        MockApi.pod(client, "apps", "sliced-pod", "node-a", "apps/sliced", "net1", "10.90.0.5");
+        client.pods().inNamespace("apps").withName("sliced-pod").edit(p -> {
+            p.getMetadata().getAnnotations().put("k8s.v1.cni.cncf.io/network-status",
+                    "[{\"name\":\"apps/sliced\",\"interface\":\"net1\",\"ips\":[\"10.90.0.5\"]},"
+                            + "{\"name\":\"apps/sliced\",\"interface\":\"net2\",\"ips\":[\"10.90.0.70\"]}]");
+            return p;
+        });
+        start(new KubernetesPodDirectory(client));
+
+        delete("apps", "sliced-pod");
+
+        assertTrue(MockApi.await(SOON, () -> held(ours).isEmpty() && held(upstreams).isEmpty()
+                && reservationsOf("apps/sliced-pod").isEmpty()));
+    }
+
+    @Test
+    void aReleaseThatKeepsFailingEndsWithAWarningEvent() {
+        PoolKey blue = PoolKey.of(Cidr.parse("10.70.0.0/24"), "");
+        allocate(store, blue, "10.70.0.40", new Owner("c1", "net1", "apps/unlucky"));
+        MockApi.pod(client, "apps", "unlucky", "node-a", "apps/blue", "net1", "10.70.0.40");
+        start(ref -> {
+            throw new dev.whereabouts.ipam.api.StoreUnavailableException("API server away", null);
+        });
+
+        delete("apps", "unlucky");
+
+        assertTrue(MockApi.await(SOON, () -> events("apps", "unlucky").stream()
+                .anyMatch(e -> e.getReason().equals("IPAddressGarbageCollectionFailed") && e.getType().equals("Warning")
+                        && e.getMessage().equals("failed to garbage collect addresses for pod apps/unlucky"))));
+        assertTrue(held(blue).contains(IpAddress.parse("10.70.0.40")), "left for the reconciler");
+    }
+
+    @Test
     void aNodeNameThatNamesNoNodeIsAStartUpError() {
         PodController wrong = new PodController(client, store, new KubernetesPodDirectory(client), "no-such-node",
                 Duration.ofMillis(100));
