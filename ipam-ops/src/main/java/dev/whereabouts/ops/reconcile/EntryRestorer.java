@@ -9,7 +9,11 @@ import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes back the pool entry of a reservation whose pod still lists the address. Upstream's ADD can
@@ -31,12 +35,63 @@ final class EntryRestorer {
         record NoPool() implements Outcome {}
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
     private final IpamStore store;
+    private final PodDirectory pods;
     private final int maxAttempts;
 
-    EntryRestorer(IpamStore store, int maxAttempts) {
+    EntryRestorer(IpamStore store, PodDirectory pods, int maxAttempts) {
         this.store = store;
+        this.pods = pods;
         this.maxAttempts = maxAttempts;
+    }
+
+    /**
+     * Whether {@code r} belongs to a pod that lists its address now and a pool of its network covers
+     * the address; such a reservation is never a leftover, and its missing pool entry is written back.
+     */
+    boolean keptForLivePod(Reservation r, boolean dryRun, BooleanSupplier stillAllowed,
+            List<ReconcileReport.Removal> restored, List<String> failures) {
+        if (!Reconciler.managed(r.owner().podRef())) {
+            return false;
+        }
+        Optional<PodState> pod;
+        try {
+            pod = pods.find(r.owner().podRef());
+        } catch (RuntimeException e) {
+            failures.add("reservation " + r.objectName() + ": pod lookup failed, kept: " + e.getMessage());
+            return true;
+        }
+        boolean listed = pod.filter(p -> !(p.terminating() && p.evictedFromLostNode()))
+                .flatMap(PodState::secondaryIps).filter(ips -> ips.contains(r.ip())).isPresent();
+        if (!listed) {
+            return false;
+        }
+        if (!dryRun && !stillAllowed.getAsBoolean()) {
+            return true;
+        }
+        try {
+            switch (restore(r, dryRun)) {
+                case EntryRestorer.Outcome.Restored done -> {
+                    restored.add(new ReconcileReport.Removal(done.pool(), new Allocation(r.ip(), r.owner()),
+                            "reservation without pool entry; the pod lists the address"));
+                    LOG.warn("{}restored the missing pool entry {} of {} in pool {}: its reservation {} was unbacked"
+                            + " and the pod lists the address", dryRun ? "(dry run) " : "", r.ip(),
+                            r.owner().podRef(), done.pool(), r.objectName());
+                }
+                case EntryRestorer.Outcome.HeldByOther other -> LOG.warn("reservation {} of live pod {} kept: pool {}"
+                        + " gives {} to {}", r.objectName(), r.owner().podRef(), other.pool(), r.ip(), other.holder());
+                case EntryRestorer.Outcome.NoPool none -> {
+                    // No pool of this network covers the address, so no ADD on this network handed it
+                    // out: the pod lists it for some other network, and this one is a plain leftover.
+                    return false;
+                }
+            }
+        } catch (RuntimeException e) {
+            failures.add("reservation " + r.objectName() + ": restoring its pool entry: " + e.getMessage());
+        }
+        return true;
     }
 
     /**

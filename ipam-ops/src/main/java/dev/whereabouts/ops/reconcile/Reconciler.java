@@ -58,6 +58,7 @@ public final class Reconciler {
     private final ReconcilerOptions options;
     private final Clock clock;
     private final StalenessRules rules;
+    private final EntryRestorer restorer;
     private final Map<Reservation, Instant> unbackedSince = new HashMap<>();
 
     /** A reconciler with its own clock (tests move time). */
@@ -67,6 +68,7 @@ public final class Reconciler {
         this.options = Objects.requireNonNull(options, "options");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.rules = new StalenessRules(options.podGrace());
+        this.restorer = new EntryRestorer(store, pods, options.maxCommitAttempts());
     }
 
     /** A reconciler on the system clock. */
@@ -172,7 +174,7 @@ public final class Reconciler {
      * Only {@code namespace/name} references point at a pod; anything else (empty outside Kubernetes,
      * or written by some other runtime) is not ours to judge.
      */
-    private static boolean managed(String podRef) {
+    static boolean managed(String podRef) {
         int slash = podRef.indexOf('/');
         return slash > 0 && slash < podRef.length() - 1;
     }
@@ -185,7 +187,7 @@ public final class Reconciler {
             if (Backing.backed(r, pools)) {
                 continue;
             }
-            if (keptForLivePod(r, dryRun, stillAllowed, restored, failures)) {
+            if (restorer.keptForLivePod(r, dryRun, stillAllowed, restored, failures)) {
                 continue;
             }
             Instant first = unbackedSince.getOrDefault(r, now);
@@ -221,52 +223,5 @@ public final class Reconciler {
         }
         unbackedSince.clear();
         unbackedSince.putAll(seenNow);
-    }
-
-    /**
-     * Whether {@code r} belongs to a pod that lists its address now and a pool of its network covers
-     * the address; such a reservation is never a leftover, and its missing pool entry is written back.
-     */
-    private boolean keptForLivePod(Reservation r, boolean dryRun, BooleanSupplier stillAllowed,
-            List<ReconcileReport.Removal> restored, List<String> failures) {
-        if (!managed(r.owner().podRef())) {
-            return false;
-        }
-        Optional<PodState> pod;
-        try {
-            pod = pods.find(r.owner().podRef());
-        } catch (RuntimeException e) {
-            failures.add("reservation " + r.objectName() + ": pod lookup failed, kept: " + e.getMessage());
-            return true;
-        }
-        boolean listed = pod.filter(p -> !(p.terminating() && p.evictedFromLostNode()))
-                .flatMap(PodState::secondaryIps).filter(ips -> ips.contains(r.ip())).isPresent();
-        if (!listed) {
-            return false;
-        }
-        if (!dryRun && !stillAllowed.getAsBoolean()) {
-            return true;
-        }
-        try {
-            switch (new EntryRestorer(store, options.maxCommitAttempts()).restore(r, dryRun)) {
-                case EntryRestorer.Outcome.Restored done -> {
-                    restored.add(new ReconcileReport.Removal(done.pool(), new Allocation(r.ip(), r.owner()),
-                            "reservation without pool entry; the pod lists the address"));
-                    LOG.warn("{}restored the missing pool entry {} of {} in pool {}: its reservation {} was unbacked"
-                            + " and the pod lists the address", dryRun ? "(dry run) " : "", r.ip(),
-                            r.owner().podRef(), done.pool(), r.objectName());
-                }
-                case EntryRestorer.Outcome.HeldByOther other -> LOG.warn("reservation {} of live pod {} kept: pool {}"
-                        + " gives {} to {}", r.objectName(), r.owner().podRef(), other.pool(), r.ip(), other.holder());
-                case EntryRestorer.Outcome.NoPool none -> {
-                    // No pool of this network covers the address, so no ADD on this network handed it
-                    // out: the pod lists it for some other network, and this one is a plain leftover.
-                    return false;
-                }
-            }
-        } catch (RuntimeException e) {
-            failures.add("reservation " + r.objectName() + ": restoring its pool entry: " + e.getMessage());
-        }
-        return true;
     }
 }
