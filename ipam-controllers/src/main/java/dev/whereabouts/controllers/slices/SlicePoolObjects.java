@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code NodeSlicePool} objects in upstream's shape, which the plugin's node-slice mode reads:
@@ -26,12 +28,14 @@ final class SlicePoolObjects {
     /** Marks pools this controller wrote, so that it deletes only those when their NADs are gone. */
     static final String MANAGED_ANNOTATION = "whereabouts.dev/managed-by";
     static final String MANAGER = "whereabouts-node-slice-controller";
+    /** The NADs ({@code ns/name}, comma-separated) the pool was last written for. */
+    static final String NADS_ANNOTATION = "whereabouts.dev/network-attachment-definitions";
 
     private SlicePoolObjects() {}
 
     /** The pool as it should be; metadata other than name, namespace, owners and our mark is kept. */
     static GenericKubernetesResource desired(GenericKubernetesResource existing, String name, String namespace,
-            Cidr range, String sliceSizeText, List<Slot> slots, List<OwnerReference> owners) {
+            Cidr range, String sliceSizeText, List<Slot> slots, List<OwnerReference> owners, List<String> nadRefs) {
         GenericKubernetesResource o = new GenericKubernetesResource();
         o.setApiVersion("whereabouts.cni.cncf.io/v1alpha1");
         o.setKind("NodeSlicePool");
@@ -41,6 +45,7 @@ final class SlicePoolObjects {
         meta.setNamespace(namespace);
         Map<String, String> annotations = new LinkedHashMap<>(meta.getAnnotations() == null ? Map.of() : meta.getAnnotations());
         annotations.put(MANAGED_ANNOTATION, MANAGER);
+        annotations.put(NADS_ANNOTATION, String.join(",", nadRefs.stream().sorted().toList()));
         meta.setAnnotations(annotations);
         meta.setOwnerReferences(owners.isEmpty() ? null : owners);
         o.setMetadata(meta);
@@ -85,6 +90,28 @@ final class SlicePoolObjects {
         }
         List<OwnerReference> refs = pool.getMetadata().getOwnerReferences();
         return refs != null && refs.stream().anyMatch(r -> "NetworkAttachmentDefinition".equals(r.getKind()));
+    }
+
+    /**
+     * The NADs ({@code ns/name}) the pool was written for: our annotation, plus the owner references
+     * (which upstream's controller writes, all in the pool's namespace).
+     */
+    static Set<String> nadRefs(GenericKubernetesResource pool) {
+        Set<String> out = new TreeSet<>();
+        Map<String, String> a = pool.getMetadata().getAnnotations();
+        if (a != null && a.get(NADS_ANNOTATION) != null) {
+            for (String ref : a.get(NADS_ANNOTATION).split(",")) {
+                if (!ref.isBlank()) {
+                    out.add(ref.strip());
+                }
+            }
+        }
+        for (OwnerReference r : orEmpty(pool.getMetadata().getOwnerReferences())) {
+            if ("NetworkAttachmentDefinition".equals(r.getKind())) {
+                out.add(pool.getMetadata().getNamespace() + "/" + r.getName());
+            }
+        }
+        return out;
     }
 
     /** Whether {@code a} and {@code b} say the same thing in every field this controller writes. */

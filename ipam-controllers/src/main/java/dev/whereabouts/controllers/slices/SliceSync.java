@@ -42,7 +42,10 @@ final class SliceSync {
 
     /** Runs the pass; returns the number of pools written or deleted. */
     int run() {
-        Map<String, Network> networks = networks(Nads.of(client).inAnyNamespace().list().getItems());
+        List<GenericKubernetesResource> nads = Nads.of(client).inAnyNamespace().list().getItems();
+        Map<String, Network> networks = networks(nads);
+        java.util.Set<String> existing = new java.util.HashSet<>();
+        nads.forEach(n -> existing.add(n.getMetadata().getNamespace() + "/" + n.getMetadata().getName()));
         List<String> nodes = client.nodes().list().getItems().stream().map(n -> n.getMetadata().getName()).toList();
         Map<String, GenericKubernetesResource> pools = new TreeMap<>();
         for (GenericKubernetesResource p : client.genericKubernetesResources(SlicePoolObjects.KIND)
@@ -55,8 +58,11 @@ final class SliceSync {
         }
         for (GenericKubernetesResource p : pools.values()) {
             String name = p.getMetadata().getName();
-            if (!networks.containsKey(name) && SlicePoolObjects.managed(p)) {
-                LOG.info("deleting NodeSlicePool {}: no NetworkAttachmentDefinition uses it any more", name);
+            // Deleted only when every NAD it was written for is gone, as upstream deletes with the owner:
+            // a NAD that still exists but stopped slicing (or cannot be read) leaves its pool alone.
+            if (!networks.containsKey(name) && SlicePoolObjects.managed(p)
+                    && SlicePoolObjects.nadRefs(p).stream().noneMatch(existing::contains)) {
+                LOG.info("deleting NodeSlicePool {}: its NetworkAttachmentDefinitions are gone", name);
                 client.genericKubernetesResources(SlicePoolObjects.KIND).inNamespace(namespace).resource(p).delete();
                 writes++;
             }
@@ -82,7 +88,8 @@ final class SliceSync {
                     nodes.size(), slots.size(), size, range, nodes.size() - placed);
         }
         GenericKubernetesResource desired = SlicePoolObjects.desired(existing, name, namespace, range,
-                net.definer().sliceSizeText(), slots, owners(net));
+                net.definer().sliceSizeText(), slots, owners(net), net.nads().stream()
+                        .map(n -> n.getMetadata().getNamespace() + "/" + n.getMetadata().getName()).toList());
         var op = client.genericKubernetesResources(SlicePoolObjects.KIND).inNamespace(namespace);
         if (existing == null) {
             LOG.info("creating NodeSlicePool {}: {} in /{} slices for {} nodes", name, range, size, placed);

@@ -145,6 +145,21 @@ class NodeSliceControllerTest {
     }
 
     @Test
+    void aNadThatStopsSlicingKeepsItsPoolUntilItIsDeleted() throws Exception {
+        MockApi.node(client, "node1");
+        MockApi.nad(client, MockApi.NS, "kept", sliced("kept", "10.5.0.0/16", "/24", ""));
+        start("a");
+        assertTrue(eventually(() -> slices("kept").equals(Map.of("node1", "10.5.0.0/24"))));
+
+        MockApi.nad(client, MockApi.NS, "kept", MockApi.whereabouts("kept", "10.5.0.0/16", ""));
+        Thread.sleep(2500);
+        assertEquals(Map.of("node1", "10.5.0.0/24"), slices("kept"), "upstream ignores such a NAD; so do we");
+
+        Nads.of(client).inNamespace(MockApi.NS).withName("kept").delete();
+        assertTrue(eventually(() -> pool("kept") == null));
+    }
+
+    @Test
     void aRestartMidwayConvergesWithoutDuplicatesAndOnlyOneReplicaWrites() throws Exception {
         for (int i = 0; i < 4; i++) {
             MockApi.node(client, "n" + i);
