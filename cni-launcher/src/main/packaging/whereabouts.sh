@@ -5,6 +5,7 @@
 #   whereabouts run                                 one CNI call in a full JVM, never trying a daemon
 #   whereabouts ctl ...                             the operator CLI (pools, show, who, release, reconcile)
 #   whereabouts install                             the DaemonSet's node install (plugin, kubeconfig, flat file)
+#   whereabouts controller pods|node-slices         a cluster controller (docs/operations.md)
 # A CNI call is forwarded by this shell to the node daemon's token-guarded loopback port when the
 # daemon published one (<socket>.tcp, root-only) and runs in this network namespace; otherwise the
 # java.base-only JVM client (AOT-cached) forwards over the UNIX socket, or runs the call in-process
@@ -37,7 +38,7 @@ client() {
     -cp "$home/lib/@JAR@" dev.whereabouts.cni.launcher.client.Main "$@"
 }
 
-case "$1" in daemon|stores|run|ctl|install) full "$@" ;; esac
+case "$1" in daemon|stores|run|ctl|install|controller) full "$@" ;; esac
 [ -z "$CNI_COMMAND" ] || [ "$CNI_COMMAND" = VERSION ] || [ "$WHEREABOUTS_CLIENT" = jvm ] && client "$@"
 
 export LC_ALL=C # lengths below are byte counts

@@ -39,6 +39,9 @@ public final class RequiredPermissions {
     /** The API group of the three custom resources. */
     public static final String WHEREABOUTS_GROUP = "whereabouts.cni.cncf.io";
 
+    /** Multus' API group, of {@code network-attachment-definitions}. */
+    public static final String NAD_GROUP = "k8s.cni.cncf.io";
+
     /** The Lease that makes one reconciler active at a time. */
     public static final String RECONCILER_LEASE = "whereabouts-reconciler";
 
@@ -52,14 +55,29 @@ public final class RequiredPermissions {
                     "store-kubernetes: create/delete reservations, list for reservations(), removeReservation"),
             new Permission(WHEREABOUTS_GROUP, "nodeslicepools", CRD_VERBS, Scope.NAMESPACE,
                     "store-kubernetes: node slices (NodeRangeSource.nodeSlice reads them)"),
-            new Permission("", "nodes", Set.of("get", "list"), Scope.CLUSTER,
+            new Permission(WHEREABOUTS_GROUP, "nodeslicepools", Set.of("watch"), Scope.NAMESPACE,
+                    "node-slice controller: informer on the pools, so that a hand edit is undone"),
+            new Permission("", "nodes", Set.of("get"), Scope.CLUSTER,
                     "store-kubernetes: NodeRangeSource.node reads the node's annotation and podCIDRs;"
-                    + " nodeWithMachineId lists nodes to find this host's"),
+                    + " pod controller: checks that NODENAME names a Node"),
+            new Permission("", "nodes", Set.of("list", "watch"), Scope.CLUSTER,
+                    "store-kubernetes: nodeWithMachineId lists nodes to find this host's;"
+                    + " node-slice controller: informer on nodes (a slice per node)"),
             new Permission("", "pods", Set.of("get", "list"), Scope.CLUSTER,
-                    "reconciler: KubernetesPodDirectory looks up the pods that pools reference"),
+                    "reconciler: KubernetesPodDirectory looks up the pods that pools reference; pod controller:"
+                    + " is the deleted pod's name in use again"),
+            new Permission("", "pods", Set.of("list", "watch"), Scope.CLUSTER,
+                    "pod controller: informer on the pods of its node"),
+            new Permission(NAD_GROUP, "network-attachment-definitions", Set.of("get"), Scope.CLUSTER,
+                    "pod controller: the NADs a deleted pod's network-status names"),
+            new Permission(NAD_GROUP, "network-attachment-definitions", Set.of("list", "watch"), Scope.CLUSTER,
+                    "node-slice controller: informer on NADs with node_slice_size"),
+            new Permission("", "events", Set.of("create"), Scope.CLUSTER,
+                    "pod controller: IPAddressGarbageCollected and IPAddressGarbageCollectionFailed on pods"),
             new Permission("coordination.k8s.io", "leases", Set.of("get", "create", "update"), Scope.NAMESPACE,
                     "reconciler: ReconcilerLease '" + RECONCILER_LEASE + "' (optimistic updates); store-kubernetes:"
-                    + " PoolTurnLeases 'whereabouts-turn-<pool>' while a pool is contended"));
+                    + " PoolTurnLeases 'whereabouts-turn-<pool>' while a pool is contended; node-slice controller:"
+                    + " Lease 'whereabouts-node-slice-controller' (one active replica)"));
 
     private RequiredPermissions() {}
 }

@@ -6,6 +6,7 @@ import dev.whereabouts.cni.launcher.client.SocketPath;
 import dev.whereabouts.cni.launcher.daemon.Daemon;
 import dev.whereabouts.cni.launcher.log.LogLevel;
 import dev.whereabouts.cni.launcher.log.Logs;
+import dev.whereabouts.controllers.Controllers;
 import dev.whereabouts.ipam.engine.Ipam;
 import dev.whereabouts.ops.Operations;
 import dev.whereabouts.ops.OpsConfig;
@@ -20,8 +21,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The full plugin's entry on the module path: {@code daemon [--socket PATH]} runs the node daemon,
  * {@code stores} lists the store providers found, {@code run} serves one CNI call in this JVM
- * without trying a daemon, {@code ctl} is the operator CLI and {@code install} the DaemonSet's node
- * install; anything else is a normal plugin call through the client.
+ * without trying a daemon, {@code ctl} is the operator CLI, {@code install} the DaemonSet's node
+ * install and {@code controller pods|node-slices} a cluster controller; anything else is a normal
+ * plugin call through the client.
  */
 public final class Launcher {
 
@@ -48,6 +50,8 @@ public final class Launcher {
                 System.exit(Operations.ctl(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
             }
             case "install" -> Operations.install(System.getenv());
+            case "controller" -> System.exit(Controllers.run(Arrays.copyOfRange(args, 1, args.length),
+                    System.getenv(), System.err));
             default -> dev.whereabouts.cni.launcher.client.Main.main(args);
         }
     }

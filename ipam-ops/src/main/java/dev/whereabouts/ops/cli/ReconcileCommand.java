@@ -85,8 +85,11 @@ final class ReconcileCommand {
         gone.addAll(second.removedReservations());
         List<String> failures = new ArrayList<>(first.failures());
         failures.addAll(second.failures());
+        List<ReconcileReport.Removal> restored = new ArrayList<>(first.restored());
+        restored.addAll(second.restored());
         return new ReconcileReport(second.dryRun(), second.poolsScanned(), second.allocationsScanned(),
-                second.unmanagedSkipped(), removed, second.kept(), gone, second.pendingReservations(), failures);
+                second.unmanagedSkipped(), removed, second.kept(), gone, second.pendingReservations(), failures,
+                restored);
     }
 
     /** No name lookup here: a slow resolver must not delay an operator's command. */
@@ -105,6 +108,10 @@ final class ReconcileCommand {
         for (ReconcileReport.Removal r : report.kept()) {
             rows.add(Output.row("action", "kept", "pool", r.pool().objectName(), "ip", r.allocation().ip().toString(),
                     "pod", r.allocation().owner().podRef(), "reason", r.reason()));
+        }
+        for (ReconcileReport.Removal r : report.restored()) {
+            rows.add(Output.row("action", report.dryRun() ? "would restore" : "restored", "pool", r.pool().objectName(),
+                    "ip", r.allocation().ip().toString(), "pod", r.allocation().owner().podRef(), "reason", r.reason()));
         }
         for (Reservation r : report.removedReservations()) {
             rows.add(Output.row("action", verb, "pool", "", "ip", r.ip().toString(), "pod", r.owner().podRef(),

@@ -18,19 +18,30 @@ import java.util.List;
  * @param removedReservations leftover reservations removed (dry run: that would be removed)
  * @param pendingReservations reservations seen unbacked for the first time or not long enough yet
  * @param failures pools or reservations that could not be written, with the error
+ * @param restored pool entries written back for reservations whose live pod lists the address
+ *     (dry run: that would be written), with the pool; such reservations are never removed
  * @since 0.1
  */
 public record ReconcileReport(boolean dryRun, int poolsScanned, int allocationsScanned, int unmanagedSkipped,
         List<Removal> removed, List<Removal> kept, List<Reservation> removedReservations,
-        List<Reservation> pendingReservations, List<String> failures) {
+        List<Reservation> pendingReservations, List<String> failures, List<Removal> restored) {
 
     /** Copies the lists. */
     public ReconcileReport {
+        restored = List.copyOf(restored);
         removed = List.copyOf(removed);
         kept = List.copyOf(kept);
         removedReservations = List.copyOf(removedReservations);
         pendingReservations = List.copyOf(pendingReservations);
         failures = List.copyOf(failures);
+    }
+
+    /** A report without restored entries. */
+    public ReconcileReport(boolean dryRun, int poolsScanned, int allocationsScanned, int unmanagedSkipped,
+            List<Removal> removed, List<Removal> kept, List<Reservation> removedReservations,
+            List<Reservation> pendingReservations, List<String> failures) {
+        this(dryRun, poolsScanned, allocationsScanned, unmanagedSkipped, removed, kept, removedReservations,
+                pendingReservations, failures, List.of());
     }
 
     /**

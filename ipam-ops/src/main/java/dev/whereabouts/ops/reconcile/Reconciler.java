@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *       commit;</li>
  *   <li>removes leftover reservations that were unbacked in an earlier pass at least
  *       {@link ReconcilerOptions#leftoverGrace()} ago and still are (a reservation is written before
- *       its pool entry during an ADD, so one sighting proves nothing).</li>
+ *       its pool entry during an ADD, so one sighting proves nothing). A reservation whose pod lists the address in its
+ *       network-status is never removed: its missing pool entry is written back instead.</li>
  * </ol>
  *
  * <p>The instance remembers unbacked reservations between passes, so a scheduler should keep one
@@ -57,6 +58,7 @@ public final class Reconciler {
     private final ReconcilerOptions options;
     private final Clock clock;
     private final StalenessRules rules;
+    private final EntryRestorer restorer;
     private final Map<Reservation, Instant> unbackedSince = new HashMap<>();
 
     /** A reconciler with its own clock (tests move time). */
@@ -66,6 +68,7 @@ public final class Reconciler {
         this.options = Objects.requireNonNull(options, "options");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.rules = new StalenessRules(options.podGrace());
+        this.restorer = new EntryRestorer(store, pods, options.maxCommitAttempts());
     }
 
     /** A reconciler on the system clock. */
@@ -157,9 +160,10 @@ public final class Reconciler {
         }
         List<Reservation> removedReservations = new ArrayList<>();
         List<Reservation> pending = new ArrayList<>();
-        leftovers(reservations, pools, now, dryRun, stillAllowed, removedReservations, pending, failures);
+        List<ReconcileReport.Removal> restored = new ArrayList<>();
+        leftovers(reservations, pools, now, dryRun, stillAllowed, removedReservations, pending, restored, failures);
         ReconcileReport report = new ReconcileReport(dryRun, pools.size(), scanned, unmanaged, removed, kept,
-                removedReservations, pending, failures);
+                removedReservations, pending, failures, restored);
         LOG.info("reconcile{}: {} pools, {} allocations, {} stale removed, {} deferred, {} leftover reservations"
                         + " removed, {} pending, {} failures", dryRun ? " (dry run)" : "", pools.size(), scanned,
                 removed.size(), kept.size(), removedReservations.size(), pending.size(), failures.size());
@@ -170,16 +174,20 @@ public final class Reconciler {
      * Only {@code namespace/name} references point at a pod; anything else (empty outside Kubernetes,
      * or written by some other runtime) is not ours to judge.
      */
-    private static boolean managed(String podRef) {
+    static boolean managed(String podRef) {
         int slash = podRef.indexOf('/');
         return slash > 0 && slash < podRef.length() - 1;
     }
 
     private void leftovers(List<Reservation> reservations, List<PoolSnapshot> pools, Instant now, boolean dryRun,
-            BooleanSupplier stillAllowed, List<Reservation> removed, List<Reservation> pending, List<String> failures) {
+            BooleanSupplier stillAllowed, List<Reservation> removed, List<Reservation> pending,
+            List<ReconcileReport.Removal> restored, List<String> failures) {
         Map<Reservation, Instant> seenNow = new HashMap<>();
         for (Reservation r : reservations) {
             if (Backing.backed(r, pools)) {
+                continue;
+            }
+            if (restorer.keptForLivePod(r, dryRun, stillAllowed, restored, failures)) {
                 continue;
             }
             Instant first = unbackedSince.getOrDefault(r, now);

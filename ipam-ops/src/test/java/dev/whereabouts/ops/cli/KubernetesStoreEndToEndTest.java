@@ -123,4 +123,32 @@ class KubernetesStoreEndToEndTest {
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().startsWith("nothing to do"), again.out());
     }
+
+    @Test
+    void aReservationWithoutItsPoolEntryIsRestoredForTheLivePodThatListsIt() throws Exception {
+        Path conf = config();
+        PoolKey pool = PoolKey.of(Cidr.parse("10.61.0.0/24"), "");
+        Owner owner = new Owner("", "net1", "apps/survivor");
+        try (IpamStore store = OpsConfig.openStore(OpsConfig.read(conf))) {
+            allocate(store, pool, "10.61.0.1", new Owner("c-other", "net1", "apps/other"));
+            // Upstream's defect (compat notes 15.2): the reservation was created, the pool write was lost.
+            var s = store.read(pool);
+            assertTrue(store.commit(pool, s.version(), new PoolChange(List.of(), List.of(),
+                    List.of(new Reservation("", IpAddress.parse("10.61.0.2"), owner)), List.of()))
+                    instanceof CommitOutcome.Committed);
+        }
+        client.pods().inNamespace("apps").resource(new PodBuilder()
+                .withMetadata(new ObjectMetaBuilder().withName("survivor").withNamespace("apps").withAnnotations(Map.of(
+                        "k8s.v1.cni.cncf.io/network-status",
+                        "[{\"name\":\"apps/net\",\"interface\":\"net1\",\"ips\":[\"10.61.0.2\"]}]")).build())
+                .withNewStatus().withPhase("Running").endStatus().build()).create();
+
+        CtlTest.Result run = CtlTest.ctl("--config", conf.toString(), "reconcile", "--pod-grace", "0");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("restored") && run.out().contains("10.61.0.2"), run.out());
+        try (IpamStore store = OpsConfig.openStore(OpsConfig.read(conf))) {
+            assertEquals(owner, store.read(pool).allocations().get(IpAddress.parse("10.61.0.2")));
+        }
+        assertTrue(reservationObjects().contains("10.61.0.2"), "the live pod's reservation stays");
+    }
 }

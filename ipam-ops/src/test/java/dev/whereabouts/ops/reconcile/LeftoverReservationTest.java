@@ -107,6 +107,41 @@ class LeftoverReservationTest {
         assertEquals(1, store.reservations().size());
     }
 
+    @Test
+    void aReservationALivePodListsIsKeptAndItsPoolEntryRestored() {
+        // Upstream's defect: the ADD succeeded with the reservation but without the pool entry.
+        Reservation orphan = new Reservation("blue", ip("10.1.0.9"), owner("", "ns/live"));
+        StoreFill.reserveOnly(store, pool, orphan);
+        Reconciler r = new Reconciler(store, podRef -> podRef.equals("ns/live")
+                ? Optional.of(alive(podRef, "10.1.0.9")) : Optional.empty(), ReconcilerOptions.DEFAULTS, clock);
+
+        ReconcileReport dry = r.dryRun();
+        assertEquals(1, dry.restored().size());
+        assertEquals(java.util.Map.of(), store.read(pool).allocations());
+
+        for (int pass = 0; pass < 3; pass++) {
+            ReconcileReport report = r.run();
+            assertEquals(List.of(), report.removedReservations());
+            assertEquals(List.of(), report.pendingReservations());
+            clock.now = clock.now.plus(Duration.ofHours(1));
+        }
+        assertEquals(List.of(orphan), store.reservations());
+        assertEquals(orphan.owner(), store.read(pool).allocations().get(ip("10.1.0.9")));
+        assertTrue(r.run().restored().isEmpty(), "backed now: nothing left to restore");
+    }
+
+    @Test
+    void aReservationWhosePodNoLongerListsTheAddressIsStillALeftover() {
+        Reservation old = new Reservation("blue", ip("10.1.0.9"), owner("c-x", "ns/moved"));
+        StoreFill.reserveOnly(store, pool, old);
+        Reconciler r = new Reconciler(store, podRef -> Optional.of(alive(podRef, "10.1.0.10")),
+                ReconcilerOptions.DEFAULTS, clock);
+        r.run();
+        clock.now = clock.now.plus(Duration.ofMinutes(5));
+        assertEquals(List.of(old), r.run().removedReservations());
+        assertEquals(java.util.Map.of(), store.read(pool).allocations());
+    }
+
     private static PodState alive(String podRef, String ipText) {
         return new PodState(podRef, "uid", Instant.EPOCH, "Running", false, false,
                 Optional.of(java.util.Set.of(ip(ipText))), java.util.Set.of());

@@ -1,0 +1,144 @@
+package dev.whereabouts.controllers;
+
+import dev.whereabouts.controllers.pods.PodController;
+import dev.whereabouts.controllers.slices.NodeSliceController;
+import dev.whereabouts.ipam.spi.IpamStore;
+import dev.whereabouts.ipam.spi.StoreConfig;
+import dev.whereabouts.ops.OpsConfig;
+import dev.whereabouts.ops.reconcile.KubernetesPodDirectory;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code whereabouts controller pods|node-slices [--flat-file PATH]}: runs one controller until the
+ * process is signalled.
+ *
+ * <p>Where the controller finds the cluster: the flat file's {@code kubernetes.kubeconfig} when the
+ * file exists (the DaemonSet's container sees the installer's file), else the pod's service account
+ * with the namespace from {@code WHEREABOUTS_NAMESPACE} (the node-slice Deployment). The pod
+ * controller needs {@code NODENAME}; the node-slice controller holds its Lease as {@code POD_NAME}
+ * (else {@code HOSTNAME}).
+ *
+ * @since 0.1
+ */
+public final class Controllers {
+
+    /** How often the node-slice controller re-checks everything without an event (upstream: 30 s). */
+    public static final Duration SLICE_RESYNC = Duration.ofSeconds(30);
+    /** How long the node-slice controller's Lease stays valid without renewal. */
+    public static final Duration SLICE_LEASE = Duration.ofSeconds(15);
+
+    private static final String USAGE = "usage: whereabouts controller pods|node-slices [--flat-file PATH]\n";
+
+    private Controllers() {}
+
+    /**
+     * Parses {@code args} (after {@code controller}), starts the controller and blocks until the JVM
+     * shuts down.
+     *
+     * @return the exit code: 2 for bad usage, 1 when the controller cannot start
+     */
+    public static int run(String[] args, Map<String, String> env, PrintStream err) throws InterruptedException {
+        Path flatFile = OpsConfig.DEFAULT_FLAT_FILE;
+        if (args.length == 0) {
+            err.print(USAGE);
+            return 2;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--flat-file") && i + 1 < args.length) {
+                flatFile = Path.of(args[++i]);
+            } else {
+                err.print(USAGE);
+                return 2;
+            }
+        }
+        AutoCloseable running;
+        try {
+            running = switch (args[0]) {
+                case "pods" -> pods(flatFile, env);
+                case "node-slices" -> nodeSlices(flatFile, env);
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            err.println("whereabouts controller " + args[0] + ": " + e.getMessage());
+            return 1;
+        }
+        if (running == null) {
+            err.print(USAGE);
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                running.close();
+            } catch (Exception e) {
+                err.println("stopping controller: " + e);
+            }
+            stopped.countDown();
+        }, "whereabouts-controller-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** Starts the pod controller for {@code NODENAME}; the handle stops it and closes store and client. */
+    public static AutoCloseable pods(Path flatFile, Map<String, String> env) {
+        StoreConfig config = storeConfig(flatFile);
+        OpsConfig.Kubernetes k8s = cluster(config, env);
+        IpamStore store;
+        try {
+            store = OpsConfig.openStore(config);
+        } catch (RuntimeException e) {
+            k8s.close();
+            throw e;
+        }
+        PodController controller = new PodController(k8s.client(), store, new KubernetesPodDirectory(k8s.client()),
+                env.getOrDefault("NODENAME", "").strip(), Duration.ofSeconds(1));
+        try {
+            controller.start();
+        } catch (RuntimeException e) {
+            store.close();
+            k8s.close();
+            throw e;
+        }
+        return () -> {
+            controller.close();
+            store.close();
+            k8s.close();
+        };
+    }
+
+    /** Starts the node-slice controller; the handle stops it, gives its Lease up and closes the client. */
+    public static AutoCloseable nodeSlices(Path flatFile, Map<String, String> env) {
+        OpsConfig.Kubernetes k8s = cluster(storeConfig(flatFile), env);
+        String identity = env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "whereabouts-node-slices"));
+        NodeSliceController controller = new NodeSliceController(k8s.client(), k8s.namespace(), identity,
+                SLICE_RESYNC, SLICE_LEASE).start();
+        return () -> {
+            controller.close();
+            k8s.close();
+        };
+    }
+
+    private static StoreConfig storeConfig(Path flatFile) {
+        return Files.isRegularFile(flatFile) ? OpsConfig.read(flatFile) : new StoreConfig(Map.of("datastore", "kubernetes"));
+    }
+
+    private static OpsConfig.Kubernetes cluster(StoreConfig config, Map<String, String> env) {
+        if (config.section("kubernetes").string("kubeconfig").isPresent()) {
+            return OpsConfig.kubernetes(config, env);
+        }
+        String ns = env.getOrDefault("WHEREABOUTS_NAMESPACE", OpsConfig.DEFAULT_NAMESPACE);
+        Config cfg = new ConfigBuilder(Config.autoConfigure(null)).withNamespace(ns).withRequestTimeout(30_000)
+                .withConnectionTimeout(5_000).build();
+        return new OpsConfig.Kubernetes(new KubernetesClientBuilder().withConfig(cfg)
+                .withHttpClientFactory(new JdkHttpClientFactory()).build(), ns);
+    }
+}
