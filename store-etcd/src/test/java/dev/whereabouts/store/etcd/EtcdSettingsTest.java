@@ -49,13 +49,16 @@ class EtcdSettingsTest {
         assertEquals(5000, d.timeout().toMillis());
         assertEquals(128, d.maxTxnOps());
         assertEquals("/cluster-a", parse(Map.of("etcd_host", "a:1", "etcd_prefix", "cluster-a/")).prefix());
-        assertEquals(250, parse(Map.of("etcd_host", "a:1", "etcd_timeout_ms", "250")).timeout().toMillis());
+        assertEquals(250, parse(Map.of("etcd_host", "a:1", "etcd_timeout_ms", 250)).timeout().toMillis());
     }
 
     @Test
     void badFieldsAreConfigErrorsThatNameTheField() {
         assertTrue(invalid(Map.of()).details().contains("etcd_host"));
         assertTrue(invalid(Map.of("etcd_host", "ftp://a:1")).details().contains("scheme"));
+        assertTrue(invalid(Map.of("etcd_host", "a:1", "etcd_timeout_ms", "250")).details().contains("etcd_timeout_ms"),
+                "a number is a JSON number, as for every other field");
+        assertTrue(invalid(Map.of("etcd_host", "a:65536")).details().contains("65535"));
         assertTrue(invalid(Map.of("etcd_host", "http://a:1/path")).details().contains("etcd_host"));
         assertTrue(invalid(Map.of("etcd_host", "http://a:1,https://b:2")).details().contains("mixed"));
         assertTrue(invalid(Map.of("etcd_host", "a:1", "etcd_username", "root")).details().contains("etcd_password"));
