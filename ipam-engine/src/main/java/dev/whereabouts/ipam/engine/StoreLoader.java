@@ -1,5 +1,6 @@
 package dev.whereabouts.ipam.engine;
 
+import dev.whereabouts.ipam.api.InvalidConfigException;
 import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
@@ -78,9 +79,8 @@ final class StoreLoader implements AutoCloseable {
         }
         StoreProvider provider = providers.get(datastore);
         if (provider == null) {
-            throw new IpamException(IpamException.INVALID_CONFIG,
-                    "unknown datastore '" + datastore + "'; available: " + names(),
-                    "field 'ipam.datastore' value '" + datastore + "': no store provider of that name was found");
+            throw new InvalidConfigException("unknown datastore '" + datastore + "'; available: " + names(),
+                    "ipam.datastore", datastore, "no store provider of that name was found");
         }
         CacheKey key = new CacheKey(datastore, provider.clientKey(config));
         return open.computeIfAbsent(key, k -> {
