@@ -16,8 +16,11 @@ cp "$target/$jar" "$lib/"
 # reflection (jdeps cannot see those): TLS curves for etcd/Kubernetes, JNDI DNS for gRPC name
 # resolution, SO_PEERCRED for the daemon, Unsafe for Netty.
 lean=java.base,java.logging,java.naming,java.net.http,java.xml,java.management,jdk.unsupported,jdk.crypto.ec,jdk.net,jdk.naming.dns,jdk.charsets,java.security.jgss,jdk.crypto.cryptoki
-found=$("$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
-          --module-path "$lib" --add-modules ALL-MODULE-PATH 2>/dev/null || true)
+if ! found=$("$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
+          --module-path "$lib" --add-modules ALL-MODULE-PATH 2>&1); then
+  echo "package.sh: jdeps could not read $lib (a jar left from an older build? ./mvnw clean): $found" >&2
+  exit 1
+fi
 modules=$lean${found:+,$found}
 say "jlink modules: $modules"
 rm -rf "$tree/runtime"

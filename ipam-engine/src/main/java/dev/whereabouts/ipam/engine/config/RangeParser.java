@@ -45,6 +45,9 @@ public final class RangeParser {
             if (!cidr.contains(start.get())) {
                 throw invalid(field, rangeText, "invalid range start for CIDR " + cidr.canonical() + ": " + start.get());
             }
+            if (start.get().compareTo(end.get()) > 0) {
+                throw invalid(field, rangeText, "range start " + start.get() + " is after range end " + end.get());
+            }
         } else {
             try {
                 cidr = SloppyIp.parseCidr(rangeText);
