@@ -245,6 +245,15 @@ public final class Ipam implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers what this engine's allocator counts in {@code registry}: store reads, conditional
+     * writes and retries by outcome, group-commit batch sizes, and each pool's size and use as the
+     * engine last saw them (read when scraped, never from the store). Once per registry.
+     */
+    public void registerMetrics(dev.whereabouts.metrics.MetricRegistry registry) {
+        lanes.registerMetrics(registry);
+    }
+
     /** Closes every store this engine opened. */
     @Override
     public void close() {
