@@ -104,8 +104,14 @@ public final class Launcher {
         Ipam ipam = Ipam.withDiscoveredStores();
         ipam.registerMetrics(registry);
         var daemon = new Daemon(socket, new CniHandler(ipam), tcp, registry);
-        daemon.bind();
+        // before the socket appears, which is the readiness signal: ready means scrapeable too
         MetricsEndpoint metrics = MetricsEndpoint.start(metricsAt, registry);
+        try {
+            daemon.bind();
+        } catch (IOException | RuntimeException e) {
+            metrics.close(); // the HTTP server's thread would keep the JVM alive
+            throw e;
+        }
         // The reconciler and the kubeconfig refresh live and die with the daemon; each starts only
         // where it applies and logs why when it does not. The shutdown hook stops them, because the
         // JVM halts once the hooks are done, whatever the main thread was doing.
