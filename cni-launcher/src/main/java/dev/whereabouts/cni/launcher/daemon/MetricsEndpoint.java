@@ -49,7 +49,9 @@ public final class MetricsEndpoint implements AutoCloseable {
         }
         try {
             MetricsServer server = MetricsServer.start(at.get(), registry);
-            LOG.info("metrics on http://{}/metrics", at.get());
+            // the port bound, which differs from the one asked for when that was 0
+            LOG.info("metrics on http://{}/metrics",
+                    new MetricsAddress(server.address()));
             return new MetricsEndpoint(server);
         } catch (IOException e) {
             LOG.error("metrics endpoint not started, serving CNI calls without it: cannot listen on {}: {}",

@@ -1,17 +1,13 @@
 package dev.whereabouts.cni.launcher.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.cni.launcher.client.Frames;
-import dev.whereabouts.metrics.MetricsAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The labels a call is counted under, and where the daemon's endpoint listens. */
+/** The labels a call is counted under. */
 class CallMetricsTest {
 
     private static Frames.Reply reply(int exit, String stdout) {
@@ -35,18 +31,5 @@ class CallMetricsTest {
         assertEquals("none", CallMetrics.command(""));
         assertEquals("other", CallMetrics.command("add"));
         assertEquals("other", CallMetrics.command("DROP TABLE"));
-    }
-
-    @Test
-    void flagWinsOverEnvironmentOverDefault() {
-        assertEquals(Optional.of(MetricsAddress.DEFAULT), MetricsEndpoint.choose(null, Map.of()));
-        assertEquals(Optional.of(MetricsAddress.DEFAULT), MetricsEndpoint.choose(null, Map.of(MetricsEndpoint.ENV, " ")));
-        assertEquals(Optional.empty(), MetricsEndpoint.choose(null, Map.of(MetricsEndpoint.ENV, "off")));
-        assertEquals(9999, MetricsEndpoint.choose(null, Map.of(MetricsEndpoint.ENV, "9999")).orElseThrow().socket().getPort());
-        assertEquals(Optional.empty(), MetricsEndpoint.choose("off", Map.of(MetricsEndpoint.ENV, "9999")));
-        assertEquals(1234, MetricsEndpoint.choose("127.0.0.2:1234", Map.of(MetricsEndpoint.ENV, "off")).orElseThrow()
-                .socket().getPort());
-        var e = assertThrows(IllegalArgumentException.class, () -> MetricsEndpoint.choose("0.0.0.0:1", Map.of()));
-        assertTrue(e.getMessage().contains("loopback"), e.getMessage());
     }
 }
