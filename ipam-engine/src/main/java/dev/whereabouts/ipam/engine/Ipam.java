@@ -245,11 +245,7 @@ public final class Ipam implements AutoCloseable {
         }
     }
 
-    /**
-     * Registers what this engine's allocator counts in {@code registry}: store reads, conditional
-     * writes and retries by outcome, group-commit batch sizes, and each pool's size and use as the
-     * engine last saw them (read when scraped, never from the store). Once per registry.
-     */
+    /** Registers the allocator's counters and pool gauges (docs/operations.md#metrics) in {@code registry}, once. */
     public void registerMetrics(dev.whereabouts.metrics.MetricRegistry registry) {
         lanes.registerMetrics(registry);
     }
