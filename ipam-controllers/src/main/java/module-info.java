@@ -8,6 +8,7 @@
 module dev.whereabouts.controllers {
     requires transitive dev.whereabouts.ipam.api;
     requires dev.whereabouts.ops;
+    requires dev.whereabouts.metrics;
     requires tools.jackson.databind;
     // fabric8 8.0.0 ships no module descriptors; these are the names the JDK derives from the jars.
     requires kubernetes.client.api;

@@ -1,6 +1,7 @@
 package dev.whereabouts.controllers.pods;
 
 import dev.whereabouts.ipam.spi.IpamStore;
+import dev.whereabouts.ops.ReleaseMetrics;
 import dev.whereabouts.ops.reconcile.PodDirectory;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -142,6 +143,7 @@ public final class PodController implements AutoCloseable {
         try {
             for (PodRelease.Freed f : release.release(w.pod())) {
                 events.released(w.pod(), f.allocation().ip(), f.nadRef());
+                ReleaseMetrics.released("pods", "pod_deleted");
             }
         } catch (RuntimeException e) {
             int tries = w.tries() + 1;

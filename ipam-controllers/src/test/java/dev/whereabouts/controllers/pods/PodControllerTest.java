@@ -107,11 +107,13 @@ class PodControllerTest {
             return p;
         });
         start(new KubernetesPodDirectory(client));
+        double releasedBefore = releasedCount();
 
         delete("apps", "web");
 
         assertTrue(MockApi.await(SOON, () -> !held(blue).contains(IpAddress.parse("10.70.0.5"))
                 && held(red).isEmpty() && reservationsOf("apps/web").isEmpty()), "released within seconds");
+        assertTrue(MockApi.await(SOON, () -> releasedCount() - releasedBefore == 2), "both counted for /metrics");
         assertEquals(Set.of(IpAddress.parse("10.70.0.6")), held(blue), "another pod's entry stays");
         assertTrue(MockApi.await(SOON, () -> events("apps", "web").size() == 2));
         List<Event> events = events("apps", "web");
@@ -119,6 +121,13 @@ class PodControllerTest {
                 && e.getType().equals("Normal") && e.getInvolvedObject().getKind().equals("Pod")), events.toString());
         assertTrue(events.stream().anyMatch(e -> e.getMessage()
                 .equals("successful cleanup of IP address [10.70.0.5] from network apps/blue")), events.toString());
+    }
+
+    /** The pod controller's line of the process registry that /metrics serves. */
+    private static double releasedCount() {
+        String prefix = "whereabouts_addresses_released_total{controller=\"pods\",reason=\"pod_deleted\"} ";
+        return dev.whereabouts.metrics.Metrics.registry().scrape().lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).sum();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.whereabouts.ops.schedule;
 
+import dev.whereabouts.ops.ReleaseMetrics;
 import dev.whereabouts.ops.reconcile.ReconcileReport;
 import dev.whereabouts.ops.reconcile.Reconciler;
 import java.time.Clock;
@@ -110,7 +111,9 @@ public final class ScheduledReconciler implements AutoCloseable {
                 }
                 return ours[0];
             };
-            return Optional.of(reconciler.run(dryRun, stillOurs));
+            ReconcileReport report = reconciler.run(dryRun, stillOurs);
+            ReleaseMetrics.reconciled(report);
+            return Optional.of(report);
         } finally {
             lease.release();
         }
