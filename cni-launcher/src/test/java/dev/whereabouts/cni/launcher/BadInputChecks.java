@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +38,10 @@ abstract class BadInputChecks {
     static final String SECRET = "SECRET-7f3a9 this file is not JSON";
     private static final Pattern STACK = Pattern.compile("(?m)^\\s+at |\\b(java|dev\\.whereabouts|io\\.|tools\\.jackson)[\\w.]*Exception\\b");
 
-    private BadInput.Dirs dirs;
+    /** Calls at once: each case has its own directories, so they cannot see each other's writes. */
+    private static final int PARALLEL = 4;
+
+    private Path work;
     private Path run;
     private Plugin.Daemon daemon;
 
@@ -49,28 +55,59 @@ abstract class BadInputChecks {
 
     @BeforeAll
     void start() throws Exception {
-        Path root = Files.createTempDirectory("wa-bad");
-        dirs = new BadInput.Dirs(root, Files.createDirectories(root.resolve("data")),
-                Files.createDirectories(root.resolve("attachments")));
-        Files.writeString(root.resolve("not-json.conf"), SECRET + "\n");
-        Files.writeString(root.resolve("a-regular-file"), "x");
+        work = Files.createTempDirectory("wa-bad");
         run = Files.createTempDirectory("wa-bad-run");
         if (withDaemon()) {
             daemon = new Plugin.Daemon(run.resolve("d.sock"));
         }
     }
 
+    /** One case's call and what its directories held before and after it. */
+    private record Outcome(Plugin.Run run, Map<String, String> before, Map<String, String> after) {}
+
     @TestFactory
-    Stream<DynamicTest> everyBadInputIsRefusedWithItsCode() {
-        return BadInput.corpus().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> refuses(c)));
+    Stream<DynamicTest> everyBadInputIsRefusedWithItsCode() throws Exception {
+        List<BadInput> corpus = BadInput.corpus();
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
+        try {
+            List<Future<Outcome>> outcomes = new ArrayList<>();
+            for (int i = 0; i < corpus.size(); i++) {
+                BadInput c = corpus.get(i);
+                Path root = work.resolve("case-" + i);
+                outcomes.add(pool.submit(() -> call(c, root)));
+            }
+            List<DynamicTest> tests = new ArrayList<>();
+            for (int i = 0; i < corpus.size(); i++) {
+                BadInput c = corpus.get(i);
+                Outcome o = outcomes.get(i).get();
+                tests.add(DynamicTest.dynamicTest(c.toString(), () -> refused(c, o)));
+            }
+            return tests.stream();
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
-    private void refuses(BadInput c) throws Exception {
-        Map<String, String> before = tree(dirs.root());
+    private Outcome call(BadInput c, Path root) throws Exception {
+        BadInput.Dirs dirs = dirsUnder(root);
+        Map<String, String> before = tree(root);
         Map<String, String> env = c.env("corpus");
         env.put("WHEREABOUTS_DAEMON_SOCKET", run.resolve(withDaemon() ? "d.sock" : "nobody-listens.sock").toString());
         env.putAll(extraEnv());
         Plugin.Run r = Plugin.exec(Plugin.builder(List.of(Plugin.BIN.toString()), env), c.stdin(dirs));
+        return new Outcome(r, before, tree(root));
+    }
+
+    private static BadInput.Dirs dirsUnder(Path root) throws IOException {
+        var dirs = new BadInput.Dirs(root, Files.createDirectories(root.resolve("data")),
+                Files.createDirectories(root.resolve("attachments")));
+        Files.writeString(root.resolve("not-json.conf"), SECRET + "\n");
+        Files.writeString(root.resolve("a-regular-file"), "x");
+        return dirs;
+    }
+
+    private void refused(BadInput c, Outcome o) {
+        Plugin.Run r = o.run();
         String seen = "stdout: " + r.stdout() + "\nstderr: " + r.stderr();
         assertNotEquals(0, r.exit(), seen);
         assertEquals(1, r.stdout().strip().lines().count(), "one line of JSON on stdout\n" + seen);
@@ -79,7 +116,7 @@ abstract class BadInputChecks {
         assertTrue(reply.path("msg").isString() && !reply.path("msg").stringValue().isBlank(), seen);
         assertFalse(STACK.matcher(r.stdout()).find(), "no stack trace on stdout\n" + seen);
         assertFalse(r.stdout().contains(SECRET) || r.stderr().contains(SECRET), "no file content echoed\n" + seen);
-        assertEquals(before, tree(dirs.root()), "nothing written\n" + seen);
+        assertEquals(o.before(), o.after(), "nothing written\n" + seen);
         if (daemon != null) {
             assertTrue(daemon.process.isAlive(), "the daemon survives\n" + seen);
         }
@@ -95,7 +132,7 @@ abstract class BadInputChecks {
             var env = Plugin.env("ADD", "after-corpus");
             env.put("WHEREABOUTS_DAEMON_SOCKET", d.socket.toString());
             env.putAll(extraEnv());
-            String good = dirs.substitute(BadInput.goodConfig().toString());
+            String good = dirsUnder(work.resolve("after")).substitute(BadInput.goodConfig().toString());
             Plugin.Run add = Plugin.exec(Plugin.builder(List.of(Plugin.BIN.toString()), env), good);
             assertEquals(0, add.exit(), add.stdout() + add.stderr());
             assertTrue(add.stdout().contains("\"ips\":[{\"address\":\"10.77.0."), add.stdout());
