@@ -6,6 +6,7 @@
 module dev.whereabouts.ops {
     requires transitive dev.whereabouts.ipam.api;
     requires dev.whereabouts.metrics;
+    requires dev.whereabouts.ipam.engine;
     requires tools.jackson.databind;
     // fabric8 8.0.0 ships no module descriptors; these are the names the JDK derives from the jars.
     requires transitive kubernetes.client.api;
@@ -20,6 +21,7 @@ module dev.whereabouts.ops {
     exports dev.whereabouts.ops.reconcile;
     exports dev.whereabouts.ops.schedule;
     exports dev.whereabouts.ops.cli;
+    exports dev.whereabouts.ops.nad;
     exports dev.whereabouts.ops.install;
 
     uses dev.whereabouts.ipam.spi.StoreProvider;

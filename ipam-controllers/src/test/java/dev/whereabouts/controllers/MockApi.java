@@ -88,7 +88,7 @@ public final class MockApi {
         nad.setKind("NetworkAttachmentDefinition");
         nad.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
         nad.setAdditionalProperty("spec", Map.of("config", config));
-        return dev.whereabouts.controllers.nad.Nads.of(client).inNamespace(ns).resource(nad).createOr(n -> n.update());
+        return dev.whereabouts.ops.nad.Nads.of(client).inNamespace(ns).resource(nad).createOr(n -> n.update());
     }
 
     /** A macvlan config with whereabouts IPAM; {@code extraIpam} is spliced into the ipam object. */

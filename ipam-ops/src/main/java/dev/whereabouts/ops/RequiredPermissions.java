@@ -71,7 +71,7 @@ public final class RequiredPermissions {
             new Permission(NAD_GROUP, "network-attachment-definitions", Set.of("get"), Scope.CLUSTER,
                     "pod controller: the NADs a deleted pod's network-status names"),
             new Permission(NAD_GROUP, "network-attachment-definitions", Set.of("list", "watch"), Scope.CLUSTER,
-                    "node-slice controller: informer on NADs with node_slice_size"),
+                    "node-slice controller: informer on NADs with node_slice_size; ctl migration-check lists them"),
             new Permission("", "events", Set.of("create"), Scope.CLUSTER,
                     "pod controller: IPAddressGarbageCollected and IPAddressGarbageCollectionFailed on pods"),
             new Permission("coordination.k8s.io", "leases", Set.of("get", "create", "update"), Scope.NAMESPACE,

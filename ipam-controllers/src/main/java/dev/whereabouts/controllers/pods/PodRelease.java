@@ -2,7 +2,7 @@ package dev.whereabouts.controllers.pods;
 
 import dev.whereabouts.controllers.nad.NadConfigs;
 import dev.whereabouts.controllers.nad.NadIpam;
-import dev.whereabouts.controllers.nad.Nads;
+import dev.whereabouts.ops.nad.Nads;
 import dev.whereabouts.ipam.api.Allocation;
 import dev.whereabouts.ipam.api.Cidr;
 import dev.whereabouts.ipam.api.Owner;

@@ -1,6 +1,6 @@
 package dev.whereabouts.controllers.slices;
 
-import dev.whereabouts.controllers.nad.Nads;
+import dev.whereabouts.ops.nad.Nads;
 import dev.whereabouts.ops.schedule.ReconcilerLease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;

@@ -2,7 +2,7 @@ package dev.whereabouts.controllers.slices;
 
 import dev.whereabouts.controllers.nad.NadConfigs;
 import dev.whereabouts.controllers.nad.NadIpam;
-import dev.whereabouts.controllers.nad.Nads;
+import dev.whereabouts.ops.nad.Nads;
 import dev.whereabouts.ipam.api.Cidr;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;

@@ -144,7 +144,7 @@ class PodControllerTest {
         MockApi.pod(client, "apps", "marker", "node-a", "apps/blue", "net1", "10.70.0.23");
         start(new KubernetesPodDirectory(client));
 
-        dev.whereabouts.controllers.nad.Nads.of(client).inNamespace("apps").withName("doomed").delete();
+        dev.whereabouts.ops.nad.Nads.of(client).inNamespace("apps").withName("doomed").delete();
         delete("apps", "elsewhere");
         delete("apps", "orphaned");
         delete("apps", "dhcp-user");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.controllers.MockApi;
-import dev.whereabouts.controllers.nad.Nads;
+import dev.whereabouts.ops.nad.Nads;
 import dev.whereabouts.ipam.api.Cidr;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;

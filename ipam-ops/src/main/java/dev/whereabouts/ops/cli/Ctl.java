@@ -20,6 +20,7 @@ import java.util.Map;
  *   release --ip IP [--pool P] [--network N] --yes
  *   release --pod NAMESPACE/NAME --yes  remove allocations (and their reservations)
  *   reconcile [--dry-run] [--leftover-wait SECONDS] [--pod-grace SECONDS]
+ *   migration-check                     NADs whose whereabouts section would behave differently after the swap
  * </pre>
  *
  * <p>Results go to {@code out}; errors to {@code err}. Exit codes: 0 success, 1 failure (store,
@@ -45,6 +46,8 @@ public final class Ctl {
               release --pod NAMESPACE/NAME [--yes] release allocations and their reservations
               reconcile [--dry-run] [--leftover-wait SECONDS] [--pod-grace SECONDS]
                                                    remove allocations of pods that are gone (needs kubernetes.kubeconfig)
+              migration-check                      NetworkAttachmentDefinitions whose whereabouts section this
+                                                   plugin reads differently from upstream (exit 1 when any)
             --config defaults to %s""".formatted(OpsConfig.DEFAULT_FLAT_FILE);
 
     private Ctl() {}
@@ -70,7 +73,7 @@ public final class Ctl {
             return USAGE;
         }
         String command = a.words.getFirst();
-        if (!java.util.Set.of("pools", "show", "who", "release", "reconcile").contains(command)) {
+        if (!java.util.Set.of("pools", "show", "who", "release", "reconcile", "migration-check").contains(command)) {
             err.println("error: unknown command " + command);
             err.println(USAGE_TEXT);
             return USAGE;
@@ -78,6 +81,13 @@ public final class Ctl {
         Path configFile = Path.of(a.value("--config").orElse(OpsConfig.DEFAULT_FLAT_FILE.toString()));
         try {
             StoreConfig config = OpsConfig.read(configFile);
+            if (command.equals("migration-check")) {
+                // Reads the cluster's NADs only: no store is opened, since the point is to check
+                // before this plugin's store is in use.
+                try (OpsConfig.Kubernetes k8s = OpsConfig.kubernetes(config, env)) {
+                    return new MigrationCheckCommand(k8s.client()).run(a, out);
+                }
+            }
             try (IpamStore store = OpsConfig.openStore(config)) {
                 Inventory inv = new Inventory(store);
                 return switch (command) {

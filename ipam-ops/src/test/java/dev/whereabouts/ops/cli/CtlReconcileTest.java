@@ -127,4 +127,35 @@ class CtlReconcileTest {
         assertTrue(Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().equals("whereabouts-reconciler") && t.isAlive()));
     }
+
+    @Test
+    void migrationCheckNamesTheNadsThatWouldChange() throws Exception {
+        Path conf = config("ctl-migration");
+        nad("apps", "plain", "{\"cniVersion\":\"0.3.1\",\"name\":\"plain\",\"type\":\"macvlan\","
+                + "\"ipam\":{\"type\":\"whereabouts\",\"range\":\"10.1.0.0/24\"}}");
+        nad("apps", "old-etcd", "{\"cniVersion\":\"0.3.1\",\"name\":\"old\",\"type\":\"macvlan\",\"ipam\":"
+                + "{\"type\":\"whereabouts\",\"range\":\"10.2.0.0/24\",\"datastore\":\"etcd\",\"etcd_host\":\"e:2379\"}}");
+        nad("infra", "other-ipam", "{\"cniVersion\":\"0.3.1\",\"name\":\"o\",\"type\":\"bridge\","
+                + "\"ipam\":{\"type\":\"host-local\",\"datastore\":\"etcd\"}}");
+
+        CtlTest.Result r = CtlTest.ctl("--config", conf.toString(), "-o", "json", "migration-check");
+        assertEquals(1, r.code(), "findings make the exit code 1: " + r.err());
+        JsonNode rows = r.json();
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals("apps/old-etcd", rows.get(0).get("nad").asString());
+        assertTrue(rows.get(0).get("finding").asString().startsWith("datastore 'etcd'"), rows.toString());
+
+        dev.whereabouts.ops.nad.Nads.of(client).inNamespace("apps").withName("old-etcd").delete();
+        CtlTest.Result clean = CtlTest.ctl("--config", conf.toString(), "migration-check");
+        assertEquals(0, clean.code(), clean.err());
+        assertTrue(clean.out().contains("no NetworkAttachmentDefinition would change behaviour (2 checked)"), clean.out());
+    }
+
+    private static void nad(String ns, String name, String config) {
+        var nad = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion(dev.whereabouts.ops.nad.Nads.GROUP + "/v1").withKind("NetworkAttachmentDefinition")
+                .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build())
+                .addToAdditionalProperties("spec", java.util.Map.of("config", config)).build();
+        dev.whereabouts.ops.nad.Nads.of(client).inNamespace(ns).resource(nad).create();
+    }
 }

@@ -1,4 +1,4 @@
-package dev.whereabouts.controllers.nad;
+package dev.whereabouts.ops.nad;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 
 /**
  * Multus' {@code NetworkAttachmentDefinition} ({@code k8s.cni.cncf.io/v1}), read as a generic
- * resource: the controllers need only {@code spec.config}, and a generated model would pin a Multus
+ * resource: the controllers and {@code ctl migration-check} need only {@code spec.config}, and a generated model would pin a Multus
  * version for one string field.
  */
 public final class Nads {
