@@ -40,6 +40,9 @@ public record IpamSection(List<RangeConfig> ranges, Optional<IpAddress> gateway,
         Optional<String> configurationPath, String datastore, Path daemonSocket, Path attachmentsDir,
         Duration storeTimeout, LeaderTimings leader, Optional<Path> flatFile, Map<String, Object> section) {
 
+    /** The {@code datastore} of a section that names none, as upstream: the Kubernetes CRD store. */
+    public static final String DEFAULT_DATASTORE = "kubernetes";
+
     /** Upstream's leader-election timings in milliseconds; parsed and kept, never used. */
     public record LeaderTimings(long leaseDurationMs, long renewDeadlineMs, long retryPeriodMs) {}
 

@@ -79,7 +79,7 @@ final class SectionParser {
                 f.bool("enable_overlapping_ranges").orElse(true), nodeSlice(f, ranges), nodeRanges(f),
                 Ipv4Namespaces.parse(f),
                 f.string("log_file").map(Path::of), level, f.string("reconciler_cron_expression").orElse(""),
-                f.string("configuration_path"), f.string("datastore").orElse("kubernetes"),
+                f.string("configuration_path"), f.string("datastore").orElse(IpamSection.DEFAULT_DATASTORE),
                 absolutePath(f, "daemon_socket", DEFAULT_SOCKET),
                 absolutePath(f, "attachments_dir", DEFAULT_ATTACHMENTS), Duration.ofMillis(timeout),
                 leader(f), flatFile, Collections.unmodifiableMap(f.raw()));
