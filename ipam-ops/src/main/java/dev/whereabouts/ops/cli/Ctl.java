@@ -1,6 +1,7 @@
 package dev.whereabouts.ops.cli;
 
 import dev.whereabouts.ipam.api.IpamException;
+import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.ops.OpsConfig;
@@ -78,7 +79,7 @@ public final class Ctl {
         Path configFile = Path.of(a.value("--config").orElse(OpsConfig.DEFAULT_FLAT_FILE.toString()));
         try {
             StoreConfig config = OpsConfig.read(configFile);
-            try (IpamStore store = OpsConfig.openStore(config)) {
+            try (IpamStore store = StoreProviders.discovered().open(config)) {
                 Inventory inv = new Inventory(store);
                 return switch (command) {
                     case "pools" -> inv.pools(a, out);
