@@ -6,7 +6,8 @@
  * client factory ({@code dev.whereabouts.store.kubernetes.client}).
  */
 module dev.whereabouts.store.kubernetes {
-    requires dev.whereabouts.ipam.api;
+    // transitive: the client factory takes a StoreConfig (the section holding kubernetes).
+    requires transitive dev.whereabouts.ipam.api;
     // fabric8 8.0.0 ships no module descriptors; these are the names the JDK derives from the jars.
     // The client factory hands out KubernetesClient, so its readers need the fabric8 API too.
     requires transitive kubernetes.client.api;
