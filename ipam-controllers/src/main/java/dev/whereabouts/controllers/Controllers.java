@@ -2,6 +2,7 @@ package dev.whereabouts.controllers;
 
 import dev.whereabouts.controllers.pods.PodController;
 import dev.whereabouts.controllers.slices.NodeSliceController;
+import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
@@ -67,6 +68,11 @@ public final class Controllers {
                 case "node-slices" -> nodeSlices(flatFile, env);
                 default -> null;
             };
+        } catch (IpamException e) {
+            // the details name the field and value (a kubeconfig, a datastore); the message alone does not
+            err.println("whereabouts controller " + args[0] + ": " + e.getMessage()
+                    + (e.details().isEmpty() ? "" : ": " + e.details()));
+            return 1;
         } catch (RuntimeException e) {
             err.println("whereabouts controller " + args[0] + ": " + e.getMessage());
             return 1;
