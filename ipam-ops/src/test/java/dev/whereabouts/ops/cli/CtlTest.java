@@ -184,6 +184,9 @@ class CtlTest {
         Result notJson = ctlWith("{oops", "pools");
         assertEquals(1, notJson.code());
         assertTrue(notJson.err().contains("not valid JSON"), notJson.err());
+        Result secret = ctlWith("{\"token\": SECRET-42}", "pools");
+        assertEquals(1, secret.code());
+        assertFalse(secret.err().contains("SECRET"), "the engine's reader never quotes the file: " + secret.err());
 
         assertEquals(2, ctl("--config", config.toString(), "frobnicate").code());
         assertEquals(2, ctl("--config", config.toString(), "--bogus", "pools").code());
