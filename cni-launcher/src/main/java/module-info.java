@@ -7,6 +7,7 @@ module dev.whereabouts.cni.launcher {
     requires transitive dev.whereabouts.ipam.engine;
     requires dev.whereabouts.ops;
     requires dev.whereabouts.controllers;
+    requires dev.whereabouts.metrics;
     requires org.slf4j;
     requires tools.jackson.databind;
     requires jdk.net;

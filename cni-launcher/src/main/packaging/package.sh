@@ -14,10 +14,13 @@ cp "$target/$jar" "$lib/"
 
 # JDK modules: what jdeps sees in the jars, plus what is only reached through ServiceLoader or
 # reflection (jdeps cannot see those): TLS curves for etcd/Kubernetes, JNDI DNS for gRPC name
-# resolution, SO_PEERCRED for the daemon, Unsafe for Netty.
-lean=java.base,java.logging,java.naming,java.net.http,java.xml,java.management,jdk.unsupported,jdk.crypto.ec,jdk.net,jdk.naming.dns,jdk.charsets,java.security.jgss,jdk.crypto.cryptoki
-found=$("$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
-          --module-path "$lib" --add-modules ALL-MODULE-PATH 2>/dev/null || true)
+# resolution, SO_PEERCRED for the daemon, Unsafe for Netty; the HTTP server behind the daemon's /metrics.
+lean=java.base,java.logging,jdk.httpserver,java.naming,java.net.http,java.xml,java.management,jdk.unsupported,jdk.crypto.ec,jdk.net,jdk.naming.dns,jdk.charsets,java.security.jgss,jdk.crypto.cryptoki
+if ! found=$("$jdk/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps \
+          --module-path "$lib" --add-modules ALL-MODULE-PATH 2>&1); then
+  echo "package.sh: jdeps could not read $lib (a jar left from an older build? ./mvnw clean): $found" >&2
+  exit 1
+fi
 modules=$lean${found:+,$found}
 say "jlink modules: $modules"
 rm -rf "$tree/runtime"
@@ -39,7 +42,7 @@ daemon=
 work=$(mktemp -d)
 trap '[ -z "$daemon" ] || kill "$daemon" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -m 0700 "$work/run"
-WHEREABOUTS_LOG_LEVEL=error "$tree/bin/whereabouts" daemon --socket "$work/run/d.sock" &
+WHEREABOUTS_LOG_LEVEL=error "$tree/bin/whereabouts" daemon --no-metrics --socket "$work/run/d.sock" &
 daemon=$!
 for _ in $(seq 1 300); do [ -S "$work/run/d.sock" ] && break; sleep 0.1; done
 [ -S "$work/run/d.sock" ] || { echo "training daemon did not start" >&2; exit 1; }

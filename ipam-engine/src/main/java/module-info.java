@@ -7,6 +7,8 @@
 @SuppressWarnings("module") // the qualified export below names the bench module, absent from this build
 module dev.whereabouts.ipam.engine {
     requires transitive dev.whereabouts.ipam.api;
+    // Ipam.registerMetrics takes the caller's registry
+    requires transitive dev.whereabouts.metrics;
     requires tools.jackson.databind;
     requires org.slf4j;
 

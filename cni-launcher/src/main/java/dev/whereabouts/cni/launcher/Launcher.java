@@ -4,10 +4,14 @@ import dev.whereabouts.cni.launcher.client.Frames;
 import dev.whereabouts.cni.launcher.client.NativeExit;
 import dev.whereabouts.cni.launcher.client.SocketPath;
 import dev.whereabouts.cni.launcher.daemon.Daemon;
+import dev.whereabouts.cni.launcher.daemon.MetricsEndpoint;
 import dev.whereabouts.cni.launcher.log.LogLevel;
 import dev.whereabouts.cni.launcher.log.Logs;
 import dev.whereabouts.controllers.Controllers;
 import dev.whereabouts.ipam.engine.Ipam;
+import dev.whereabouts.metrics.MetricRegistry;
+import dev.whereabouts.metrics.MetricsAddress;
+import dev.whereabouts.metrics.Metrics;
 import dev.whereabouts.ops.Operations;
 import dev.whereabouts.ops.OpsConfig;
 import java.io.FileDescriptor;
@@ -16,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -79,8 +84,13 @@ public final class Launcher {
         Path socket = Path.of(SocketPath.DEFAULT);
         Path flatFile = OpsConfig.DEFAULT_FLAT_FILE;
         boolean tcp = true;
+        String metricsFlag = null;
         for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--socket") && i + 1 < args.length) {
+            if (args[i].equals("--metrics") && i + 1 < args.length) {
+                metricsFlag = args[++i];
+            } else if (args[i].equals("--no-metrics")) {
+                metricsFlag = "off";
+            } else if (args[i].equals("--socket") && i + 1 < args.length) {
                 socket = Path.of(args[++i]);
             } else if (args[i].equals("--flat-file") && i + 1 < args.length) {
                 flatFile = Path.of(args[++i]);
@@ -88,13 +98,24 @@ public final class Launcher {
                 tcp = false;
             } else {
                 var err = new FileOutputStream(FileDescriptor.err);
-                err.write(("usage: whereabouts daemon [--socket PATH] [--flat-file PATH] [--no-tcp]\n")
-                        .getBytes(StandardCharsets.UTF_8));
+                err.write(("usage: whereabouts daemon [--socket PATH] [--flat-file PATH] [--no-tcp]"
+                        + " [--metrics [HOST:]PORT | --no-metrics]\n").getBytes(StandardCharsets.UTF_8));
                 System.exit(2);
             }
         }
-        var daemon = new Daemon(socket, new CniHandler(Ipam.withDiscoveredStores()), tcp);
-        daemon.bind();
+        Optional<MetricsAddress> metricsAt = metricsAddress(metricsFlag);
+        MetricRegistry registry = Metrics.registry();
+        Ipam ipam = Ipam.withDiscoveredStores();
+        ipam.registerMetrics(registry);
+        var daemon = new Daemon(socket, new CniHandler(ipam), tcp, registry);
+        // before the socket appears, which is the readiness signal: ready means scrapeable too
+        MetricsEndpoint metrics = MetricsEndpoint.start(metricsAt, registry);
+        try {
+            daemon.bind();
+        } catch (IOException | RuntimeException e) {
+            metrics.close(); // the HTTP server's thread would keep the JVM alive
+            throw e;
+        }
         // The reconciler and the kubeconfig refresh live and die with the daemon; each starts only
         // where it applies and logs why when it does not. The shutdown hook stops them, because the
         // JVM halts once the hooks are done, whatever the main thread was doing.
@@ -103,6 +124,7 @@ public final class Launcher {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Logs.process().log(LogLevel.VERBOSE,
                     "signal received, shutting down", null);
+            metrics.close();
             daemon.close();
             try {
                 services.close();
@@ -113,5 +135,17 @@ public final class Launcher {
         }, "whereabouts-shutdown"));
         daemon.serve();
         stopped.await();
+    }
+
+    /** The metrics address from the flag or the environment; a bad one stops the daemon before it binds. */
+    private static Optional<MetricsAddress> metricsAddress(String flag) throws IOException {
+        try {
+            return MetricsEndpoint.choose(flag, System.getenv());
+        } catch (IllegalArgumentException e) {
+            new FileOutputStream(FileDescriptor.err).write(("whereabouts daemon: " + e.getMessage() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            System.exit(2);
+            throw e;
+        }
     }
 }

@@ -98,7 +98,7 @@ abstract class BadInputChecks {
             String good = dirs.substitute(BadInput.goodConfig().toString());
             Plugin.Run add = Plugin.exec(Plugin.builder(List.of(Plugin.BIN.toString()), env), good);
             assertEquals(0, add.exit(), add.stdout() + add.stderr());
-            assertTrue(add.stdout().contains("10.77.0.1/24"), add.stdout());
+            assertTrue(add.stdout().contains("\"ips\":[{\"address\":\"10.77.0."), add.stdout());
         }
     }
 

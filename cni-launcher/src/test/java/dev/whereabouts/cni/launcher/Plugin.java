@@ -99,11 +99,23 @@ final class Plugin {
 
         /** A daemon started through {@code prefix}, e.g. {@code ip netns exec NS}. */
         Daemon(Path socket, List<String> prefix) throws IOException, InterruptedException {
+            this(socket, prefix, List.of(), Map.of());
+        }
+
+        /**
+         * The same with more daemon arguments and environment. Metrics are off unless these turn
+         * them on: daemons of parallel tests must not race for the default port.
+         */
+        Daemon(Path socket, List<String> prefix, List<String> args, Map<String, String> env)
+                throws IOException, InterruptedException {
             this.socket = socket;
             this.log = Files.createTempFile("wa-daemon", ".log");
             var cmd = new java.util.ArrayList<>(prefix);
             cmd.addAll(List.of(BIN.toString(), "daemon", "--socket", socket.toString()));
-            var pb = builder(cmd, Map.of("WHEREABOUTS_LOG_LEVEL", "verbose"));
+            cmd.addAll(args);
+            var all = new HashMap<>(Map.of("WHEREABOUTS_LOG_LEVEL", "verbose", "WHEREABOUTS_METRICS_ADDRESS", "off"));
+            all.putAll(env);
+            var pb = builder(cmd, all);
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
             process = pb.start();
             for (int i = 0; i < 600 && !Files.exists(socket); i++) {

@@ -247,6 +247,11 @@ public final class Ipam implements AutoCloseable {
         }
     }
 
+    /** Registers the allocator's counters and pool gauges (docs/operations.md#metrics) in {@code registry}, once. */
+    public void registerMetrics(dev.whereabouts.metrics.MetricRegistry registry) {
+        lanes.registerMetrics(registry);
+    }
+
     /** Closes every store this engine opened. */
     @Override
     public void close() {

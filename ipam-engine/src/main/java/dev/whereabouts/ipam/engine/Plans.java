@@ -1,6 +1,7 @@
 package dev.whereabouts.ipam.engine;
 
 import dev.whereabouts.ipam.api.Cidr;
+import dev.whereabouts.ipam.api.InvalidConfigException;
 import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.engine.alloc.RangePlan;
@@ -55,9 +56,10 @@ final class Plans {
         }
         List<RangeConfig> v6 = ranges.stream().filter(r -> r.range().v6()).toList();
         if (v6.isEmpty()) {
-            throw new IpamException(IpamException.INVALID_CONFIG, "no address for this pod: only namespaces "
+            throw new InvalidConfigException("no address for this pod: only namespaces "
                     + new TreeSet<>(v4.get().namespaces()) + " get IPv4, and this network has no IPv6 range",
-                    "field 'ipam.ipv4_namespaces', pod namespace '" + namespace + "'");
+                    "ipam.ipv4_namespaces", String.join(",", new TreeSet<>(v4.get().namespaces())),
+                    "pod namespace '" + namespace + "' is not listed");
         }
         return v6;
     }

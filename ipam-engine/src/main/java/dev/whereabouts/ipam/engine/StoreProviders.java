@@ -1,5 +1,6 @@
 package dev.whereabouts.ipam.engine;
 
+import dev.whereabouts.ipam.api.InvalidConfigException;
 import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.engine.config.IpamSection;
 import dev.whereabouts.ipam.spi.IpamStore;
@@ -123,9 +124,8 @@ public final class StoreProviders {
     StoreProvider provider(String datastore) {
         StoreProvider provider = byName.get(datastore);
         if (provider == null) {
-            throw new IpamException(IpamException.INVALID_CONFIG,
-                    "unknown datastore '" + datastore + "'; available: " + names(),
-                    "field 'ipam.datastore' value '" + datastore + "': no store provider of that name was found");
+            throw new InvalidConfigException("unknown datastore '" + datastore + "'; available: " + names(),
+                    "ipam.datastore", datastore, "no store provider of that name was found");
         }
         return provider;
     }

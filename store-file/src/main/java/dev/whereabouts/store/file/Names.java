@@ -1,5 +1,6 @@
 package dev.whereabouts.store.file;
 
+import dev.whereabouts.ipam.api.InvalidConfigException;
 import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.Owner;
 import java.util.regex.Pattern;
@@ -25,10 +26,8 @@ final class Names {
             return;
         }
         if (value.length() > MAX_NAME || !ID.matcher(value).matches()) {
-            throw new IpamException(IpamException.INVALID_CONFIG, "invalid configuration",
-                    "field '" + field + "' value '" + printable(value)
-                            + "': the file store needs a name matching ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$"
-                            + " of at most " + MAX_NAME + " characters");
+            throw new InvalidConfigException(field, printable(value),
+                    "the file store needs a name matching ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$ of at most " + MAX_NAME + " characters");
         }
     }
 

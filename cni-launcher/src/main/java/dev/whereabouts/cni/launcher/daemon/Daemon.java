@@ -2,6 +2,7 @@ package dev.whereabouts.cni.launcher.daemon;
 
 import dev.whereabouts.cni.launcher.CniHandler;
 import dev.whereabouts.cni.launcher.client.Frames;
+import dev.whereabouts.metrics.MetricRegistry;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -33,6 +34,7 @@ public final class Daemon implements AutoCloseable {
 
     private final Path socket;
     private final CniHandler handler;
+    private final CallMetrics metered;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final String self = System.getProperty("user.name");
     private final TcpGate tcp;
@@ -44,9 +46,15 @@ public final class Daemon implements AutoCloseable {
      * opens the token-guarded loopback entrance for the shell client (see {@link TcpGate}).
      */
     public Daemon(Path socket, CniHandler handler, boolean loopbackTcp) {
+        this(socket, handler, loopbackTcp, new MetricRegistry());
+    }
+
+    /** The same, counting every call (command, CNI code, duration) in {@code registry}. */
+    public Daemon(Path socket, CniHandler handler, boolean loopbackTcp, MetricRegistry registry) {
         this.socket = socket.toAbsolutePath();
         this.handler = handler;
-        this.tcp = loopbackTcp ? new TcpGate(this.socket, handler, calls) : null;
+        this.metered = new CallMetrics(handler, registry);
+        this.tcp = loopbackTcp ? new TcpGate(this.socket, metered, calls) : null;
     }
 
     /** Binds the socket; afterwards clients connect. */
@@ -96,7 +104,7 @@ public final class Daemon implements AutoCloseable {
                 return;
             }
             Frames.Request request = Frames.decodeRequest(Frames.read(ch));
-            Frames.Reply reply = handler.handle(request.env(), request.stdin());
+            Frames.Reply reply = metered.handle(request.env(), request.stdin());
             Frames.write(ch, Frames.encodeReply(reply));
         } catch (IOException e) {
             LOG.error("call dropped: {}", e.toString());

@@ -1,6 +1,5 @@
 package dev.whereabouts.cni.launcher.daemon;
 
-import dev.whereabouts.cni.launcher.CniHandler;
 import dev.whereabouts.cni.launcher.client.Frames;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -44,7 +43,7 @@ final class TcpGate implements AutoCloseable {
     private static final int IN_BUFFER = 16 << 10;
 
     private final Path file;
-    private final CniHandler handler;
+    private final CallMetrics handler;
     private final ExecutorService calls;
     private final String clientToken = token();
     private final String serverToken = token();
@@ -52,7 +51,7 @@ final class TcpGate implements AutoCloseable {
     private final byte[] clientTokenBytes = clientToken.getBytes(StandardCharsets.US_ASCII);
     private ServerSocket server;
 
-    TcpGate(Path socket, CniHandler handler, ExecutorService calls) {
+    TcpGate(Path socket, CallMetrics handler, ExecutorService calls) {
         this.file = socket.resolveSibling(socket.getFileName() + ".tcp");
         this.handler = handler;
         this.calls = calls;

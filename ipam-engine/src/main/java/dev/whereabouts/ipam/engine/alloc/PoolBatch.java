@@ -40,10 +40,21 @@ final class PoolBatch {
     }
 
     private final PoolKey key;
+    private final LaneMetrics metrics;
     private final List<PoolRequest> requests = new ArrayList<>();
 
     PoolBatch(PoolKey key) {
+        this(key, new LaneMetrics());
+    }
+
+    PoolBatch(PoolKey key, LaneMetrics metrics) {
         this.key = key;
+        this.metrics = metrics;
+    }
+
+    /** Requests taken into the batch so far, answered or not. */
+    int size() {
+        return requests.size();
     }
 
     void add(PoolRequest r) {
@@ -104,16 +115,24 @@ final class PoolBatch {
         try {
             outcome = store.commit(key, snapshot.version(), change);
         } catch (RuntimeException e) {
+            metrics.writeError.inc();
             failAll(e);
             return new Round.Failed();
         }
         return switch (outcome) {
             case CommitOutcome.Committed c -> {
+                metrics.committed.inc();
                 plan.answerAll();
                 yield new Round.Written(new PoolSnapshot(key, c.version(), plan.after()));
             }
-            case CommitOutcome.Conflict c -> new Round.Stale();
-            case CommitOutcome.ReservationTaken t -> repick(plan, t);
+            case CommitOutcome.Conflict c -> {
+                metrics.conflict.inc();
+                yield new Round.Stale();
+            }
+            case CommitOutcome.ReservationTaken t -> {
+                metrics.reservationTaken.inc();
+                yield repick(plan, t);
+            }
         };
     }
 

@@ -6,6 +6,8 @@ import dev.whereabouts.ipam.spi.IpamStore;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
@@ -56,6 +58,9 @@ final class PoolLane {
     private final PoolKey key;
     private final IpamStore store;
     private final WarmPool pool;
+    private final LaneMetrics metrics;
+    /** The plan of the last ADD queued here, for the pool-size gauge; read when scraped. */
+    private volatile RangePlan plan;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition moved = lock.newCondition();
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
@@ -63,10 +68,26 @@ final class PoolLane {
     /** Until when the pool counts as contended; written by leaders, handed over under {@link #lock}. */
     private long contendedUntilNanos = System.nanoTime();
 
-    PoolLane(IpamStore store, PoolKey key) {
+    PoolLane(IpamStore store, PoolKey key, LaneMetrics metrics) {
         this.key = key;
         this.store = store;
-        this.pool = new WarmPool(store, key, new SplittableRandom());
+        this.metrics = metrics;
+        this.pool = new WarmPool(store, key, new SplittableRandom(), metrics);
+    }
+
+    PoolKey key() {
+        return key;
+    }
+
+    /** Addresses the pool can hand out, once an ADD has planned it here. */
+    OptionalDouble size() {
+        RangePlan p = plan;
+        return p == null ? OptionalDouble.empty() : OptionalDouble.of(p.size().doubleValue());
+    }
+
+    /** Addresses allocated, once this process has read or written the pool. */
+    OptionalInt used() {
+        return pool.used();
     }
 
     /** Returns once {@code request} has its answer. */
@@ -91,7 +112,7 @@ final class PoolLane {
     }
 
     private void lead() {
-        PoolBatch batch = new PoolBatch(key);
+        PoolBatch batch = new PoolBatch(key, metrics);
         try {
             runRounds(batch);
         } catch (RuntimeException | Error e) {
@@ -99,6 +120,7 @@ final class PoolLane {
             throw e;
         } finally {
             handOff();
+            metrics.batchRequests.observe(batch.size());
         }
     }
 
@@ -152,6 +174,7 @@ final class PoolLane {
         Optional<ContentionLock.Turn> turn = lock.awaitTurn(key, wait);
         if (turn.isPresent()) {
             pool.forget();
+            metrics.turnsTaken.inc();
         }
         return turn.orElse(null);
     }
@@ -161,7 +184,11 @@ final class PoolLane {
         lock.lock();
         try {
             while (!queue.isEmpty() && batch.open() < MAX_BATCH) {
-                batch.add(queue.pollFirst().request);
+                PoolRequest r = queue.pollFirst().request;
+                if (r instanceof PoolRequest.Allocate a) {
+                    plan = a.plan();
+                }
+                batch.add(r);
             }
         } finally {
             lock.unlock();

@@ -2,6 +2,7 @@ package dev.whereabouts.ipam.engine.alloc;
 
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.spi.IpamStore;
+import dev.whereabouts.metrics.MetricRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,8 +16,17 @@ public final class PoolLanes {
     private record LaneKey(IpamStore store, PoolKey pool) {}
 
     private final Map<LaneKey, PoolLane> lanes = new ConcurrentHashMap<>();
+    private final LaneMetrics metrics = new LaneMetrics();
 
     PoolLane lane(IpamStore store, PoolKey pool) {
-        return lanes.computeIfAbsent(new LaneKey(store, pool), k -> new PoolLane(k.store(), k.pool()));
+        return lanes.computeIfAbsent(new LaneKey(store, pool), k -> new PoolLane(k.store(), k.pool(), metrics));
+    }
+
+    /**
+     * Registers what these lanes count (store reads, writes and retries, batch sizes) and each pool's
+     * size and use in {@code registry}; once per registry.
+     */
+    public void registerMetrics(MetricRegistry registry) {
+        metrics.register(registry, lanes.values());
     }
 }

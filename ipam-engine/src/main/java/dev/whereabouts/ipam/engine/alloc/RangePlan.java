@@ -3,6 +3,7 @@ package dev.whereabouts.ipam.engine.alloc;
 import dev.whereabouts.ipam.api.Cidr;
 import dev.whereabouts.ipam.api.IpAddress;
 import dev.whereabouts.ipam.api.PoolKey;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -89,6 +90,19 @@ public record RangePlan(PoolKey key, Cidr range, IpAddress first, IpAddress last
         } catch (ArithmeticException e) {
             return false;
         }
+    }
+
+    /** How many addresses the window holds, less the excluded ones (the gateway is one of them). */
+    public BigInteger size() {
+        BigInteger n = last.offsetFrom(first).add(BigInteger.ONE);
+        for (var e : excludes.entrySet()) {
+            IpAddress lo = e.getKey().compareTo(first) > 0 ? e.getKey() : first;
+            IpAddress hi = e.getValue().compareTo(last) < 0 ? e.getValue() : last;
+            if (lo.v6() == first.v6() && lo.compareTo(hi) <= 0) {
+                n = n.subtract(hi.offsetFrom(lo).add(BigInteger.ONE));
+            }
+        }
+        return n;
     }
 
     /** Upstream's exhaustion text. */

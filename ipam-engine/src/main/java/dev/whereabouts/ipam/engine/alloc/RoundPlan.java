@@ -4,6 +4,7 @@ import dev.whereabouts.ipam.api.Allocation;
 import dev.whereabouts.ipam.api.IpAddress;
 import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.Owner;
+import dev.whereabouts.ipam.api.PoolExhaustedException;
 import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolSnapshot;
@@ -94,8 +95,8 @@ final class RoundPlan {
         Set<IpAddress> skip = new HashSet<>(a.skip());
         skip.addAll(put.keySet());
         skip.addAll(picked);
-        IpAddress lowest = LowestFree.find(a.plan(), snapshot.allocations(), skip).orElseThrow(() -> new IpamException(
-                IpamException.POOL_EXHAUSTED, a.plan().exhaustedMessage(), "pool " + key));
+        IpAddress lowest = LowestFree.find(a.plan(), snapshot.allocations(), skip)
+                .orElseThrow(() -> new PoolExhaustedException(a.plan().exhaustedMessage(), key));
         IpAddress ip = spread <= 1 ? lowest : spreadFrom(a.plan(), lowest, skip);
         picked.add(ip);
         write(ip, a, true);

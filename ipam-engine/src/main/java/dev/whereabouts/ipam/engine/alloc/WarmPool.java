@@ -3,6 +3,7 @@ package dev.whereabouts.ipam.engine.alloc;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.spi.IpamStore;
+import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
 
 /**
@@ -35,14 +36,28 @@ final class WarmPool {
     private final IpamStore store;
     private final PoolKey key;
     private final RandomGenerator random;
+    private final LaneMetrics metrics;
     private PoolSnapshot warm;
+    /** Allocations in the pool as last read or written, -1 before that; read by the scraping thread. */
+    private volatile int used = -1;
     private int contendedWrites;
     private int repicksInARow;
 
     WarmPool(IpamStore store, PoolKey key, RandomGenerator random) {
+        this(store, key, random, new LaneMetrics());
+    }
+
+    WarmPool(IpamStore store, PoolKey key, RandomGenerator random, LaneMetrics metrics) {
         this.store = store;
         this.key = key;
         this.random = random;
+        this.metrics = metrics;
+    }
+
+    /** Allocations in the pool as this process last read or wrote it; empty before either. */
+    OptionalInt used() {
+        int u = used;
+        return u < 0 ? OptionalInt.empty() : OptionalInt.of(u);
     }
 
     PoolKey key() {
@@ -68,9 +83,12 @@ final class WarmPool {
             try {
                 snapshot = store.read(key);
             } catch (RuntimeException e) {
+                metrics.readError.inc();
                 batch.failAll(e);
                 return Next.DONE;
             }
+            metrics.readOk.inc();
+            used = snapshot.allocations().size();
         } else {
             snapshot = warm;
         }
@@ -79,6 +97,7 @@ final class WarmPool {
         return switch (batch.round(store, snapshot, fresh, spread, random)) {
             case PoolBatch.Round.Written w -> {
                 warm = w.after();
+                used = warm.allocations().size();
                 repicksInARow = 0;
                 contendedWrites = Math.max(0, contendedWrites - 1);
                 yield Next.DONE;
@@ -87,14 +106,19 @@ final class WarmPool {
                 // A reservation held elsewhere is either an overlapping range's address (skip it and
                 // take the next lowest, as upstream does) or another node writing this very pool.
                 // One is luck; a second in a row is a race: then fresh reads, turns and spread picks.
+                metrics.retryRepick.inc();
                 if (++repicksInARow == 1) {
                     yield Next.AGAIN;
                 }
                 contendedWrites = CONTENDED_WRITES;
                 yield Next.AFTER_CONFLICT;
             }
-            case PoolBatch.Round.Unverified u -> Next.AGAIN;
+            case PoolBatch.Round.Unverified u -> {
+                metrics.retryConfirm.inc();
+                yield Next.AGAIN;
+            }
             case PoolBatch.Round.Stale s -> {
+                metrics.retryConflict.inc();
                 repicksInARow = 0;
                 contendedWrites = CONTENDED_WRITES;
                 yield Next.AFTER_CONFLICT;

@@ -68,8 +68,8 @@ public final class ConfigLoader {
         Dialect dialect = Dialect.of(callEnv);
         String type = top.inline().string("type").orElse("");
         if (!type.equals(dialect.type())) {
-            throw new IpamException(IpamException.INVALID_CONFIG, "only interested in networks whose IPAM type is '"
-                    + dialect.type() + "'. This one was: " + type, "field 'ipam.type' value '" + type + "'");
+            throw new InvalidConfigException("only interested in networks whose IPAM type is '"
+                    + dialect.type() + "'. This one was: " + type, "ipam.type", type, "");
         }
         Optional<Path> flatFile = switch (dialect) {
             case WHEREABOUTS -> FlatFile.find(top.inline().string("configuration_path"), flatFileLocations);

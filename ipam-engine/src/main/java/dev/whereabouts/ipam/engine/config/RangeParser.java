@@ -2,6 +2,7 @@ package dev.whereabouts.ipam.engine.config;
 
 import dev.whereabouts.ipam.api.Cidr;
 import dev.whereabouts.ipam.api.IpAddress;
+import dev.whereabouts.ipam.api.InvalidConfigException;
 import dev.whereabouts.ipam.api.IpamException;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,9 @@ public final class RangeParser {
             end = Optional.of(cidr.address());
             if (!cidr.contains(start.get())) {
                 throw invalid(field, rangeText, "invalid range start for CIDR " + cidr.canonical() + ": " + start.get());
+            }
+            if (start.get().compareTo(end.get()) > 0) {
+                throw invalid(field, rangeText, "range start " + start.get() + " is after range end " + end.get());
             }
         } else {
             try {
@@ -90,9 +94,8 @@ public final class RangeParser {
             }
             return Cidr.ofHost(SloppyIp.parse(t).orElseThrow(() -> new IllegalArgumentException("invalid IP address: " + t)));
         } catch (IllegalArgumentException e) {
-            throw new IpamException(IpamException.INVALID_CONFIG,
-                    "could not parse exclude range, err: \"" + e.getMessage() + "\"",
-                    "field 'exclude' value '" + text + "': not a CIDR or IP address");
+            throw new InvalidConfigException("could not parse exclude range, err: \"" + e.getMessage() + "\"",
+                    "exclude", text, "not a CIDR or IP address");
         }
     }
 
@@ -105,8 +108,7 @@ public final class RangeParser {
             if (sloppy) {
                 LOG.warn("{} '{}' is not an IP address; ignored as upstream does", field, text.get());
             } else {
-                throw new IpamException(IpamException.INVALID_CONFIG, "invalid configuration",
-                        "field '" + field + "' value '" + text.get() + "': not an IP address");
+                throw new InvalidConfigException(field, text.get(), "not an IP address");
             }
         }
         return ip;
@@ -125,16 +127,14 @@ public final class RangeParser {
             return;
         }
         if (ip.get().v6() != cidr.v6()) {
-            throw new IpamException(IpamException.INVALID_CONFIG, "invalid configuration",
-                    "field '" + field + "' value '" + ip.get() + "': not of the same IP family as range " + cidr);
+            throw new InvalidConfigException(field, ip.get().toString(), "not of the same IP family as range " + cidr);
         }
         if (!cidr.contains(ip.get())) {
-            throw new IpamException(IpamException.INVALID_CONFIG, "invalid configuration",
-                    "field '" + field + "' value '" + ip.get() + "': outside range " + cidr);
+            throw new InvalidConfigException(field, ip.get().toString(), "outside range " + cidr);
         }
     }
 
     private static IpamException invalid(String field, String value, String msg) {
-        return new IpamException(IpamException.INVALID_CONFIG, msg, "field '" + field + "' value '" + value + "'");
+        return new InvalidConfigException(msg, field, value, "");
     }
 }

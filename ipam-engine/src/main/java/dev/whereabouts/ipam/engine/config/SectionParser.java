@@ -59,9 +59,8 @@ final class SectionParser {
             long v4 = addresses.stream().filter(a -> !a.address().v6()).count();
             long v6 = addresses.size() - v4;
             if (v4 > 1 || v6 > 1) {
-                throw new IpamException(IpamException.INVALID_CONFIG,
-                        "CNI version " + version + " does not support more than 1 address per family",
-                        "field 'ipam.addresses': " + addresses.size() + " addresses");
+                throw new InvalidConfigException("CNI version " + version + " does not support more than 1 address per family",
+                        "ipam.addresses", addresses.size() + " addresses", "");
             }
         }
         String level = f.string("log_level").map(l -> l.toLowerCase(Locale.ROOT)).orElse("debug");
@@ -233,7 +232,7 @@ final class SectionParser {
         try {
             return IpAddress.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new IpamException(IpamException.INVALID_CONFIG, msg, "field '" + field + "' value '" + text + "'");
+            throw new InvalidConfigException(msg, field, text, "");
         }
     }
 
@@ -241,8 +240,7 @@ final class SectionParser {
         try {
             return Cidr.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new IpamException(IpamException.INVALID_CONFIG, msg + ": " + e.getMessage(),
-                    "field '" + field + "' value '" + text + "'");
+            throw new InvalidConfigException(msg + ": " + e.getMessage(), field, text, "");
         }
     }
 }
