@@ -8,6 +8,4 @@ module dev.whereabouts.hammer {
     requires kubernetes.server.mock;
     requires mockwebserver;
     requires java.logging;
-
-    uses dev.whereabouts.ipam.spi.StoreProvider;
 }

@@ -9,6 +9,9 @@ module dev.whereabouts.controllers {
     requires transitive dev.whereabouts.ipam.api;
     requires dev.whereabouts.ops;
     requires dev.whereabouts.metrics;
+    // Stores through the engine's registry, clients through the Kubernetes store's one factory.
+    requires dev.whereabouts.ipam.engine;
+    requires dev.whereabouts.store.kubernetes;
     requires tools.jackson.databind;
     // fabric8 8.0.0 ships no module descriptors; these are the names the JDK derives from the jars.
     requires kubernetes.client.api;
@@ -16,10 +19,7 @@ module dev.whereabouts.controllers {
     requires kubernetes.model.core;
     requires kubernetes.model.common;
     requires kubernetes.model.coordination;
-    requires io.fabric8.kubernetes.client.jdkhttp;
     requires org.slf4j;
 
     exports dev.whereabouts.controllers;
-
-    uses dev.whereabouts.ipam.spi.StoreProvider;
 }

@@ -6,7 +6,10 @@
 module dev.whereabouts.ops {
     requires transitive dev.whereabouts.ipam.api;
     requires dev.whereabouts.metrics;
+    // Config files are read, and stores opened, the engine's way (ConfigFiles, StoreProviders).
     requires dev.whereabouts.ipam.engine;
+    // Every Kubernetes client is built by the store's factory (dev.whereabouts.store.kubernetes.client).
+    requires dev.whereabouts.store.kubernetes;
     requires tools.jackson.databind;
     // fabric8 8.0.0 ships no module descriptors; these are the names the JDK derives from the jars.
     requires transitive kubernetes.client.api;
@@ -14,7 +17,6 @@ module dev.whereabouts.ops {
     requires kubernetes.model.core;
     requires kubernetes.model.common;
     requires kubernetes.model.coordination;
-    requires io.fabric8.kubernetes.client.jdkhttp;
     requires org.slf4j;
 
     exports dev.whereabouts.ops;
@@ -23,6 +25,4 @@ module dev.whereabouts.ops {
     exports dev.whereabouts.ops.cli;
     exports dev.whereabouts.ops.nad;
     exports dev.whereabouts.ops.install;
-
-    uses dev.whereabouts.ipam.spi.StoreProvider;
 }

@@ -2,11 +2,15 @@
  * Kubernetes CRD store, wire-compatible with upstream whereabouts: {@code IPPool} and
  * {@code OverlappingRangeIPReservation} objects of {@code whereabouts.cni.cncf.io/v1alpha1}, written
  * with optimistic concurrency on {@code resourceVersion} instead of upstream's cluster-wide Lease.
+ * The store is found through {@link java.util.ServiceLoader}; the only export is the Kubernetes
+ * client factory ({@code dev.whereabouts.store.kubernetes.client}).
  */
 module dev.whereabouts.store.kubernetes {
-    requires dev.whereabouts.ipam.api;
+    // transitive: the client factory takes a StoreConfig (the section holding kubernetes).
+    requires transitive dev.whereabouts.ipam.api;
     // fabric8 8.0.0 ships no module descriptors; these are the names the JDK derives from the jars.
-    requires kubernetes.client.api;
+    // The client factory hands out KubernetesClient, so its readers need the fabric8 API too.
+    requires transitive kubernetes.client.api;
     requires kubernetes.client;
     requires kubernetes.model.core;
     requires kubernetes.model.common;
@@ -18,6 +22,9 @@ module dev.whereabouts.store.kubernetes {
     requires com.fasterxml.jackson.annotation;
     requires java.net.http;
     requires org.slf4j;
+
+    // The one client factory, shared with the reconciler, the operator CLI and the controllers.
+    exports dev.whereabouts.store.kubernetes.client;
 
     provides dev.whereabouts.ipam.spi.StoreProvider with dev.whereabouts.store.kubernetes.KubernetesStoreProvider;
 }

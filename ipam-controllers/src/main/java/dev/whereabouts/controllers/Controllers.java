@@ -2,14 +2,14 @@ package dev.whereabouts.controllers;
 
 import dev.whereabouts.controllers.pods.PodController;
 import dev.whereabouts.controllers.slices.NodeSliceController;
+import dev.whereabouts.ipam.api.IpamException;
+import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.ops.OpsConfig;
 import dev.whereabouts.ops.reconcile.KubernetesPodDirectory;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import dev.whereabouts.store.kubernetes.client.KubernetesClients;
+import dev.whereabouts.store.kubernetes.client.KubernetesConnection;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +21,10 @@ import java.util.concurrent.CountDownLatch;
  * {@code whereabouts controller pods|node-slices [--flat-file PATH]}: runs one controller until the
  * process is signalled.
  *
- * <p>Where the controller finds the cluster: the flat file's {@code kubernetes.kubeconfig} when the
- * file exists (the DaemonSet's container sees the installer's file), else the pod's service account
- * with the namespace from {@code WHEREABOUTS_NAMESPACE} (the node-slice Deployment). The pod
+ * <p>Where the controller finds the cluster, by the plugin's rules ({@link KubernetesClients}): the flat
+ * file's {@code kubernetes.kubeconfig} when the file exists (the DaemonSet's container sees the
+ * installer's file), else the pod's service account with the namespace from
+ * {@code WHEREABOUTS_NAMESPACE} (the node-slice Deployment). The pod
  * controller needs {@code NODENAME}; the node-slice controller holds its Lease as {@code POD_NAME}
  * (else {@code HOSTNAME}).
  *
@@ -67,6 +68,11 @@ public final class Controllers {
                 case "node-slices" -> nodeSlices(flatFile, env);
                 default -> null;
             };
+        } catch (IpamException e) {
+            // the details name the field and value (a kubeconfig, a datastore); the message alone does not
+            err.println("whereabouts controller " + args[0] + ": " + e.getMessage()
+                    + (e.details().isEmpty() ? "" : ": " + e.details()));
+            return 1;
         } catch (RuntimeException e) {
             err.println("whereabouts controller " + args[0] + ": " + e.getMessage());
             return 1;
@@ -91,10 +97,10 @@ public final class Controllers {
     /** Starts the pod controller for {@code NODENAME}; the handle stops it and closes store and client. */
     public static AutoCloseable pods(Path flatFile, Map<String, String> env) {
         StoreConfig config = storeConfig(flatFile);
-        OpsConfig.Kubernetes k8s = cluster(config, env);
+        KubernetesConnection k8s = KubernetesClients.connect(config, env);
         IpamStore store;
         try {
-            store = OpsConfig.openStore(config);
+            store = StoreProviders.discovered().open(config);
         } catch (RuntimeException e) {
             k8s.close();
             throw e;
@@ -117,7 +123,7 @@ public final class Controllers {
 
     /** Starts the node-slice controller; the handle stops it, gives its Lease up and closes the client. */
     public static AutoCloseable nodeSlices(Path flatFile, Map<String, String> env) {
-        OpsConfig.Kubernetes k8s = cluster(storeConfig(flatFile), env);
+        KubernetesConnection k8s = KubernetesClients.connect(storeConfig(flatFile), env);
         String identity = env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "whereabouts-node-slices"));
         NodeSliceController controller = new NodeSliceController(k8s.client(), k8s.namespace(), identity,
                 SLICE_RESYNC, SLICE_LEASE).start();
@@ -127,18 +133,8 @@ public final class Controllers {
         };
     }
 
+    /** The flat file's section; without one, the defaults: the Kubernetes store and the service account. */
     private static StoreConfig storeConfig(Path flatFile) {
-        return Files.isRegularFile(flatFile) ? OpsConfig.read(flatFile) : new StoreConfig(Map.of("datastore", "kubernetes"));
-    }
-
-    private static OpsConfig.Kubernetes cluster(StoreConfig config, Map<String, String> env) {
-        if (config.section("kubernetes").string("kubeconfig").isPresent()) {
-            return OpsConfig.kubernetes(config, env);
-        }
-        String ns = env.getOrDefault("WHEREABOUTS_NAMESPACE", OpsConfig.DEFAULT_NAMESPACE);
-        Config cfg = new ConfigBuilder(Config.autoConfigure(null)).withNamespace(ns).withRequestTimeout(30_000)
-                .withConnectionTimeout(5_000).build();
-        return new OpsConfig.Kubernetes(new KubernetesClientBuilder().withConfig(cfg)
-                .withHttpClientFactory(new JdkHttpClientFactory()).build(), ns);
+        return Files.isRegularFile(flatFile) ? OpsConfig.read(flatFile) : new StoreConfig(Map.of());
     }
 }

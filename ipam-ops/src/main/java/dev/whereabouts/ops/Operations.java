@@ -1,5 +1,6 @@
 package dev.whereabouts.ops;
 
+import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.ops.cli.Ctl;
@@ -10,6 +11,8 @@ import dev.whereabouts.ops.reconcile.ReconcilerOptions;
 import dev.whereabouts.ops.schedule.CronSources;
 import dev.whereabouts.ops.schedule.ReconcilerLease;
 import dev.whereabouts.ops.schedule.ScheduledReconciler;
+import dev.whereabouts.store.kubernetes.client.KubernetesClients;
+import dev.whereabouts.store.kubernetes.client.KubernetesConnection;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -104,17 +107,17 @@ public final class Operations {
     /**
      * Starts the scheduled reconciler of the node daemon: opens the store named by the flat file
      * ({@code flatFile}, as the plugin sees it, e.g. {@code /host/etc/cni/net.d/whereabouts.d/whereabouts.conf}),
-     * builds a Kubernetes client from its {@code kubernetes.kubeconfig}, reads the schedule from
+     * builds the Kubernetes client from its {@code kubernetes.kubeconfig} ({@link KubernetesClients}), reads the schedule from
      * {@link CronSources#CONFIG_MAP_FILE} or the flat file, and competes for the
      * {@value RequiredPermissions#RECONCILER_LEASE} Lease as {@code NODENAME}. Closing the handle stops
      * the thread and closes the store and client.
      */
     public static AutoCloseable startReconciler(Path flatFile, Map<String, String> env) {
         StoreConfig config = OpsConfig.read(flatFile);
-        IpamStore store = OpsConfig.openStore(config);
-        OpsConfig.Kubernetes k8s;
+        IpamStore store = StoreProviders.discovered().open(config);
+        KubernetesConnection k8s;
         try {
-            k8s = OpsConfig.kubernetes(config, env);
+            k8s = KubernetesClients.connect(config, env);
         } catch (RuntimeException e) {
             store.close();
             throw e;

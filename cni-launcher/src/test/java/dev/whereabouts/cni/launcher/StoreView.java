@@ -2,11 +2,10 @@ package dev.whereabouts.cni.launcher;
 
 import dev.whereabouts.ipam.api.IpAddress;
 import dev.whereabouts.ipam.api.Owner;
+import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.ipam.spi.StoreConfig;
-import dev.whereabouts.ipam.spi.StoreProvider;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /** Reads a file store's directory through the real store provider, to check what the plugin left. */
@@ -17,10 +16,8 @@ final class StoreView {
 
     /** Every allocation in every pool of the file store at {@code dataDir}. */
     static Map<IpAddress, Owner> allocations(Path dataDir) {
-        var provider = ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.name().equals("file")).findFirst().orElseThrow();
         Map<IpAddress, Owner> all = new TreeMap<>();
-        try (var store = provider.open(new StoreConfig(Map.of("datastore", "file",
+        try (var store = StoreProviders.discovered().open(new StoreConfig(Map.of("datastore", "file",
                 "file", Map.of("data_dir", dataDir.toString()))))) {
             for (var key : store.pools()) {
                 store.read(key).allocations().forEach((ip, owner) -> {

@@ -11,6 +11,7 @@ import dev.whereabouts.ipam.api.IpAddress;
 import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.Reservation;
+import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ops.OpsConfig;
 import dev.whereabouts.ops.reconcile.KubernetesPodDirectory;
@@ -57,7 +58,7 @@ class PodControllerTest {
     @BeforeEach
     void open() throws Exception {
         Path dir = Files.createTempDirectory("pod-controller");
-        store = OpsConfig.openStore(OpsConfig.read(MockApi.flatFile(client, dir)));
+        store = StoreProviders.discovered().open(OpsConfig.read(MockApi.flatFile(client, dir)));
     }
 
     @AfterEach

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,14 +51,17 @@ public final class Ipam implements AutoCloseable {
     private final PoolLanes lanes = new PoolLanes();
 
     Ipam(List<StoreProvider> providers, ConfigLoader loader) {
+        this(StoreProviders.of(providers), loader);
+    }
+
+    private Ipam(StoreProviders providers, ConfigLoader loader) {
         this.stores = new StoreLoader(providers);
         this.loader = loader;
     }
 
-    /** An engine with every store provider found by {@link ServiceLoader} (module path or class path). */
+    /** An engine with every store provider found by {@link StoreProviders#discovered()} (module path or class path). */
     public static Ipam withDiscoveredStores() {
-        return new Ipam(StoreLoader.discover(ServiceLoader.load(StoreProvider.class, Ipam.class.getClassLoader()).iterator()),
-                new ConfigLoader());
+        return new Ipam(StoreProviders.discovered(), new ConfigLoader());
     }
 
     /** An engine with exactly these providers. */

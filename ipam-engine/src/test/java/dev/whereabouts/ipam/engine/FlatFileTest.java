@@ -62,7 +62,6 @@ class FlatFileTest {
         assertEquals(Map.of("kubeconfig", "/etc/k.kubeconfig", "k8s_api_root", "https://inline"),
                 n.ipam().section().get("kubernetes"));
         assertEquals("30 4 * * *", n.ipam().reconcilerCronExpression());
-        assertEquals(3000, n.ipam().leader().leaseDurationMs());
         assertFalse(n.ipam().overlappingRanges(), "enable_overlapping_ranges is taken from the inline config only");
     }
 

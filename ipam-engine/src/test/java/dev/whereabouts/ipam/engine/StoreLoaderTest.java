@@ -26,7 +26,7 @@ class StoreLoaderTest {
 
     @Test
     void unknownNameListsTheProvidersFound() {
-        try (StoreLoader loader = new StoreLoader(List.of(new TestStoreProvider()))) {
+        try (StoreLoader loader = new StoreLoader(StoreProviders.of(List.of(new TestStoreProvider())))) {
             IpamException e = assertThrows(IpamException.class, () -> loader.open("kubernetes", new StoreConfig(Map.of())));
             assertEquals(IpamException.INVALID_CONFIG, e.code());
             assertTrue(e.getMessage().contains("[test-memory]"), e.getMessage());
@@ -38,8 +38,8 @@ class StoreLoaderTest {
     void twoProvidersWithOneNameFailFast() throws Exception {
         URL dir = StoreLoaderTest.class.getResource("/duplicate-providers/");
         try (URLClassLoader cl = new URLClassLoader(new URL[] {dir}, StoreLoaderTest.class.getClassLoader())) {
-            List<StoreProvider> found = StoreLoader.discover(ServiceLoader.load(StoreProvider.class, cl).iterator());
-            IpamException e = assertThrows(IpamException.class, () -> new StoreLoader(found));
+            List<StoreProvider> found = StoreProviders.discover(ServiceLoader.load(StoreProvider.class, cl).iterator());
+            IpamException e = assertThrows(IpamException.class, () -> StoreProviders.of(found));
             assertEquals("two store providers are named 'test-memory'", e.getMessage());
         }
         assertThrows(IpamException.class, () -> Ipam.withProviders(List.of(new TestStoreProvider(), new DuplicateStoreProvider())));
@@ -64,8 +64,22 @@ class StoreLoaderTest {
     }
 
     @Test
+    void aToolOpensItsOwnStoreByTheSectionsDatastore() {
+        StoreProviders providers = StoreProviders.of(List.of(new TestStoreProvider()));
+        StoreConfig section = new StoreConfig(Map.of("Datastore", "test-memory"));
+        int before = TestStoreProvider.OPENED.get();
+        providers.open(section);
+        providers.open(section);
+        assertEquals(before + 2, TestStoreProvider.OPENED.get(), "nothing cached: each open is the caller's to close");
+        assertEquals("kubernetes", StoreProviders.datastore(new StoreConfig(Map.of("datastore", ""))));
+        IpamException e = assertThrows(IpamException.class, () -> providers.open(new StoreConfig(Map.of())));
+        assertEquals(IpamException.INVALID_CONFIG, e.code());
+        assertEquals("unknown datastore 'kubernetes'; available: [test-memory]", e.getMessage());
+    }
+
+    @Test
     void aClosedLoaderOpensNothing() {
-        StoreLoader loader = new StoreLoader(List.of(new TestStoreProvider()));
+        StoreLoader loader = new StoreLoader(StoreProviders.of(List.of(new TestStoreProvider())));
         loader.close();
         assertThrows(IllegalStateException.class, () -> loader.open("test-memory", new StoreConfig(Map.of())));
     }

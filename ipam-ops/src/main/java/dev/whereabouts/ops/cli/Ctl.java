@@ -1,9 +1,12 @@
 package dev.whereabouts.ops.cli;
 
 import dev.whereabouts.ipam.api.IpamException;
+import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.ops.OpsConfig;
+import dev.whereabouts.store.kubernetes.client.KubernetesClients;
+import dev.whereabouts.store.kubernetes.client.KubernetesConnection;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -84,11 +87,11 @@ public final class Ctl {
             if (command.equals("migration-check")) {
                 // Reads the cluster's NADs only: no store is opened, since the point is to check
                 // before this plugin's store is in use.
-                try (OpsConfig.Kubernetes k8s = OpsConfig.kubernetes(config, env)) {
+                try (KubernetesConnection k8s = KubernetesClients.connect(config, env)) {
                     return new MigrationCheckCommand(k8s.client()).run(a, out);
                 }
             }
-            try (IpamStore store = OpsConfig.openStore(config)) {
+            try (IpamStore store = StoreProviders.discovered().open(config)) {
                 Inventory inv = new Inventory(store);
                 return switch (command) {
                     case "pools" -> inv.pools(a, out);

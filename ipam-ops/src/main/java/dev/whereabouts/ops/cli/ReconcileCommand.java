@@ -3,13 +3,14 @@ package dev.whereabouts.ops.cli;
 import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
-import dev.whereabouts.ops.OpsConfig;
 import dev.whereabouts.ops.reconcile.KubernetesPodDirectory;
 import dev.whereabouts.ops.reconcile.ReconcileReport;
 import dev.whereabouts.ops.reconcile.Reconciler;
 import dev.whereabouts.ops.reconcile.ReconcilerOptions;
 import dev.whereabouts.ops.schedule.ReconcilerLease;
 import dev.whereabouts.ops.schedule.ScheduledReconciler;
+import dev.whereabouts.store.kubernetes.client.KubernetesClients;
+import dev.whereabouts.store.kubernetes.client.KubernetesConnection;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +44,7 @@ final class ReconcileCommand {
         if (a.value("--pod-grace").isPresent()) {
             options = options.withPodGrace(Duration.ofSeconds(a.seconds("--pod-grace", 0)));
         }
-        try (OpsConfig.Kubernetes k8s = OpsConfig.kubernetes(config, env)) {
+        try (KubernetesConnection k8s = KubernetesClients.connect(config, env)) {
             Clock clock = Clock.systemUTC();
             Reconciler reconciler = new Reconciler(store, new KubernetesPodDirectory(k8s.client()), options, clock);
             ReconcilerLease lease = ReconcilerLease.standard(k8s.client(), k8s.namespace(), identity());

@@ -1,12 +1,12 @@
 package dev.whereabouts.ops.schedule;
 
+import dev.whereabouts.ipam.api.IpamException;
+import dev.whereabouts.ipam.engine.ConfigFiles;
+import dev.whereabouts.ipam.spi.StoreConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.function.Supplier;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Where the reconciler's cron expression comes from, in upstream's order: the ConfigMap file
@@ -19,8 +19,6 @@ public final class CronSources {
 
     /** Where the DaemonSet mounts the ConfigMap key. */
     public static final Path CONFIG_MAP_FILE = Path.of("/etc/whereabouts/config/cron-expression");
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private CronSources() {}
 
@@ -47,22 +45,16 @@ public final class CronSources {
         }
     }
 
+    /** The flat file's {@code reconciler_cron_expression}; {@code ""} for anything unusable. */
     private static String flatExpression(Path flatConfig) {
-        String text = readTrimmed(flatConfig);
-        if (text.isEmpty()) {
+        if (flatConfig == null || !Files.isRegularFile(flatConfig)) {
             return "";
         }
         try {
-            Map<?, ?> m = JSON.readValue(text, Map.class);
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if ("reconciler_cron_expression".equalsIgnoreCase(String.valueOf(e.getKey()))
-                        && e.getValue() instanceof String s) {
-                    return s.strip();
-                }
-            }
-            return "";
-        } catch (JacksonException e) {
-            return "";
+            return new StoreConfig(ConfigFiles.read(flatConfig)).string("reconciler_cron_expression")
+                    .map(String::strip).orElse("");
+        } catch (IpamException e) {
+            return ""; // an unreadable flat file must not stop the schedule: the default applies
         }
     }
 }

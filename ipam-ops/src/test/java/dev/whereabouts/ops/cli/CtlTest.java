@@ -11,6 +11,7 @@ import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.Reservation;
+import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ops.OpsConfig;
@@ -56,7 +57,7 @@ class CtlTest {
     void populate() throws Exception {
         config = dir.resolve("whereabouts.conf");
         Files.writeString(config, "{\"datastore\":\"file\",\"file\":{\"data_dir\":\"" + dir.resolve("data") + "\"}}");
-        try (IpamStore store = OpsConfig.openStore(OpsConfig.read(config))) {
+        try (IpamStore store = StoreProviders.discovered().open(OpsConfig.read(config))) {
             put(store, blue, "10.2.0.1", new Owner("c-a", "net1", "ns/a"));
             put(store, blue, "10.2.0.2", new Owner("c-b", "net1", "ns/b"));
             put(store, blue, "10.2.0.3", new Owner("c-a2", "net2", "ns/a"));
@@ -73,7 +74,7 @@ class CtlTest {
     }
 
     private IpamStore open() {
-        return OpsConfig.openStore(OpsConfig.read(config));
+        return StoreProviders.discovered().open(OpsConfig.read(config));
     }
 
     @Test
@@ -182,7 +183,10 @@ class CtlTest {
 
         Result notJson = ctlWith("{oops", "pools");
         assertEquals(1, notJson.code());
-        assertTrue(notJson.err().contains("not JSON"));
+        assertTrue(notJson.err().contains("not valid JSON"), notJson.err());
+        Result secret = ctlWith("{\"token\": SECRET-42}", "pools");
+        assertEquals(1, secret.code());
+        assertFalse(secret.err().contains("SECRET"), "the engine's reader never quotes the file: " + secret.err());
 
         assertEquals(2, ctl("--config", config.toString(), "frobnicate").code());
         assertEquals(2, ctl("--config", config.toString(), "--bogus", "pools").code());

@@ -10,6 +10,7 @@ import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.Reservation;
+import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ops.OpsConfig;
@@ -92,7 +93,7 @@ class KubernetesStoreEndToEndTest {
     void reconcilesANamedNetworkWithoutTouchingLivePodsReservations() throws Exception {
         Path conf = config();
         PoolKey pool = PoolKey.of(Cidr.parse("10.60.0.0/24"), "net1");
-        try (IpamStore store = OpsConfig.openStore(OpsConfig.read(conf))) {
+        try (IpamStore store = StoreProviders.discovered().open(OpsConfig.read(conf))) {
             allocate(store, pool, "10.60.0.1", new Owner("c-live", "net1", "apps/live"));
             allocate(store, pool, "10.60.0.2", new Owner("c-gone", "net1", "apps/gone"));
         }
@@ -113,7 +114,7 @@ class KubernetesStoreEndToEndTest {
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("apps/gone"), run.out());
 
-        try (IpamStore store = OpsConfig.openStore(OpsConfig.read(conf))) {
+        try (IpamStore store = StoreProviders.discovered().open(OpsConfig.read(conf))) {
             assertEquals(List.of(IpAddress.parse("10.60.0.1")), List.copyOf(store.read(pool).allocations().keySet()));
         }
         // Upstream's reconciler deleted named-network reservations of live pods; ours keeps them.
@@ -129,7 +130,7 @@ class KubernetesStoreEndToEndTest {
         Path conf = config();
         PoolKey pool = PoolKey.of(Cidr.parse("10.61.0.0/24"), "");
         Owner owner = new Owner("", "net1", "apps/survivor");
-        try (IpamStore store = OpsConfig.openStore(OpsConfig.read(conf))) {
+        try (IpamStore store = StoreProviders.discovered().open(OpsConfig.read(conf))) {
             allocate(store, pool, "10.61.0.1", new Owner("c-other", "net1", "apps/other"));
             // Upstream's defect (compat notes 15.2): the reservation was created, the pool write was lost.
             var s = store.read(pool);
@@ -146,7 +147,7 @@ class KubernetesStoreEndToEndTest {
         CtlTest.Result run = CtlTest.ctl("--config", conf.toString(), "reconcile", "--pod-grace", "0");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("restored") && run.out().contains("10.61.0.2"), run.out());
-        try (IpamStore store = OpsConfig.openStore(OpsConfig.read(conf))) {
+        try (IpamStore store = StoreProviders.discovered().open(OpsConfig.read(conf))) {
             assertEquals(owner, store.read(pool).allocations().get(IpAddress.parse("10.61.0.2")));
         }
         assertTrue(reservationObjects().contains("10.61.0.2"), "the live pod's reservation stays");

@@ -11,6 +11,7 @@ import dev.whereabouts.ipam.spi.ContentionLock;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.NodeFacts;
 import dev.whereabouts.ipam.spi.NodeRangeSource;
+import dev.whereabouts.store.kubernetes.client.KubernetesConnection;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -44,7 +45,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesIpamStore.class);
 
-    private final ClientFactory.Connection connection;
+    private final KubernetesConnection connection;
     private final KubernetesClient client;
     private final String namespace;
     private final NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
@@ -55,7 +56,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
     /** The last pool object seen per name, to save the GET in a commit that follows its read. */
     private final ConcurrentHashMap<String, GenericKubernetesResource> lastSeen = new ConcurrentHashMap<>();
 
-    KubernetesIpamStore(ClientFactory.Connection connection) {
+    KubernetesIpamStore(KubernetesConnection connection) {
         this.connection = connection;
         this.client = connection.client();
         this.namespace = connection.namespace();

@@ -3,6 +3,7 @@ package dev.whereabouts.store.kubernetes;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.ipam.spi.StoreProvider;
+import dev.whereabouts.store.kubernetes.client.KubernetesClients;
 
 /**
  * The {@code kubernetes} datastore: allocations in upstream whereabouts' {@code IPPool} and
@@ -14,8 +15,9 @@ import dev.whereabouts.ipam.spi.StoreProvider;
  * {@code kube-system}, as upstream); without it the pod's service account is used, with the
  * namespace from {@code WHEREABOUTS_NAMESPACE} and the server from {@code kubernetes.k8s_api_root}
  * or {@code KUBERNETES_SERVICE_HOST}/{@code _PORT} (with a kubeconfig, {@code k8s_api_root} is
- * ignored, as upstream ignores it). Every API call is bounded by a 3 s connect and 5 s request timeout and is not
- * retried by the client; the engine decides about retries.
+ * ignored, as upstream ignores it). The client is {@link KubernetesClients}': every API call is bounded
+ * by its connect and request timeouts and is not retried by the client; the engine decides about
+ * retries.
  *
  * <p>The store also implements {@link dev.whereabouts.ipam.spi.NodeRangeSource} (node slices and
  * per-node ranges).
@@ -32,11 +34,11 @@ public final class KubernetesStoreProvider implements StoreProvider {
 
     @Override
     public IpamStore open(StoreConfig config) {
-        return new KubernetesIpamStore(ClientFactory.connect(config, System.getenv()));
+        return new KubernetesIpamStore(KubernetesClients.connect(config, System.getenv()));
     }
 
     @Override
     public String clientKey(StoreConfig config) {
-        return ClientFactory.kubeconfig(config) + "|" + ClientFactory.apiRoot(config);
+        return KubernetesClients.connectionKey(config);
     }
 }

@@ -15,6 +15,7 @@ import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.api.StoreUnavailableException;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
+import dev.whereabouts.store.kubernetes.client.KubernetesClients;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -60,9 +61,21 @@ class ConnectionTest {
 
     @Test
     void namespaceDefaultsToKubeSystemWhenTheContextHasNone() throws IOException {
-        try (var c = ClientFactory.connect(configFor(kubeconfig("http://127.0.0.1:1", null)), Map.of())) {
+        try (var c = KubernetesClients.connect(configFor(kubeconfig("http://127.0.0.1:1", null)), Map.of())) {
             assertEquals("kube-system", c.namespace());
             assertEquals("kube-system", c.client().getNamespace());
+        }
+    }
+
+    @Test
+    void theContextsNamespaceAndTheSharedTimeoutsAreTheClients() throws IOException {
+        try (var c = KubernetesClients.connect(configFor(kubeconfig("http://127.0.0.1:1", "ns-1")),
+                Map.of("WHEREABOUTS_NAMESPACE", "ignored-with-a-kubeconfig"))) {
+            assertEquals("ns-1", c.namespace());
+            var cfg = c.client().getConfiguration();
+            assertEquals(KubernetesClients.CONNECT_TIMEOUT_MS, cfg.getConnectionTimeout());
+            assertEquals(KubernetesClients.REQUEST_TIMEOUT_MS, cfg.getRequestTimeout());
+            assertEquals(0, cfg.getRequestRetryBackoffLimit());
         }
     }
 
@@ -75,7 +88,7 @@ class ConnectionTest {
 
     @Test
     void noKubeconfigOutsideAClusterIsAnInvalidConfiguration() {
-        var e = assertThrows(IpamException.class, () -> ClientFactory.connect(new StoreConfig(Map.of()), Map.of()));
+        var e = assertThrows(IpamException.class, () -> KubernetesClients.connect(new StoreConfig(Map.of()), Map.of()));
         assertEquals(IpamException.INVALID_CONFIG, e.code());
         assertTrue(e.details().contains("kubernetes.kubeconfig"), e.details());
     }

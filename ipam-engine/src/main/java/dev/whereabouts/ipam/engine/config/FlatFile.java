@@ -3,6 +3,7 @@ package dev.whereabouts.ipam.engine.config;
 import dev.whereabouts.ipam.api.IpamException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * <p>Unlike upstream, a missing file is fine: an inline section that names everything it needs
  * works without one (upstream fails ADD and DEL with {@code config file not found}).
  */
-final class FlatFile {
+public final class FlatFile {
 
     /** Upstream's search locations after the inline {@code configuration_path}. */
     static final List<Path> DEFAULT_LOCATIONS = List.of(
@@ -41,11 +42,17 @@ final class FlatFile {
         return candidates.stream().filter(Files::isRegularFile).findFirst();
     }
 
-    /** Reads a flat file as a JSON object. */
-    static Map<String, Object> read(Path path) {
+    /**
+     * Reads a flat file as a JSON object: code 5 when it cannot be read, 6 when it is not a JSON
+     * object. The error never quotes the file's content.
+     */
+    public static Map<String, Object> read(Path path) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            // upstream's words for a flat file that is not there
+            throw new IpamException(IpamException.IO_FAILURE, "config file not found @ " + path, "", e);
         } catch (IOException e) {
             throw new IpamException(IpamException.IO_FAILURE,
                     "error opening flat configuration file @ " + path + " with: " + e.getMessage(), "", e);

@@ -29,7 +29,6 @@ import java.util.OptionalInt;
  * @param daemonSocket {@code daemon_socket}, default {@code /run/whereabouts/daemon.sock}
  * @param attachmentsDir {@code attachments_dir}, default {@code /var/lib/cni/whereabouts/attachments}
  * @param storeTimeout {@code store_timeout_ms}, default 10 s: the budget of one ADD or DEL
- * @param leader {@code leader_*} (accepted for compatibility, unused)
  * @param flatFile the flat file that was merged, if any
  * @param section the merged section as plain values, for the store
  */
@@ -38,10 +37,10 @@ public record IpamSection(List<RangeConfig> ranges, Optional<IpAddress> gateway,
         OptionalInt nodeSliceSize, Optional<NodeRangesConfig> nodeRanges,
         Optional<Ipv4Namespaces> ipv4Namespaces, Optional<Path> logFile, String logLevel, String reconcilerCronExpression,
         Optional<String> configurationPath, String datastore, Path daemonSocket, Path attachmentsDir,
-        Duration storeTimeout, LeaderTimings leader, Optional<Path> flatFile, Map<String, Object> section) {
+        Duration storeTimeout, Optional<Path> flatFile, Map<String, Object> section) {
 
-    /** Upstream's leader-election timings in milliseconds; parsed and kept, never used. */
-    public record LeaderTimings(long leaseDurationMs, long renewDeadlineMs, long retryPeriodMs) {}
+    /** The {@code datastore} of a section that names none, as upstream: the Kubernetes CRD store. */
+    public static final String DEFAULT_DATASTORE = "kubernetes";
 
     /** Copies the lists. */
     public IpamSection {

@@ -74,14 +74,15 @@ final class SectionParser {
             throw new InvalidConfigException(f.path("store_timeout_ms"), Long.toString(timeout),
                     "must be between 1 and " + MAX_TIMEOUT_MS + " (a day)");
         }
+        leaderTimings(f);
         return new IpamSection(ranges, gateway, routes(f), dns(f), addresses, f.string("network_name").orElse(""),
                 f.bool("enable_overlapping_ranges").orElse(true), nodeSlice(f, ranges), nodeRanges(f),
                 Ipv4Namespaces.parse(f),
                 f.string("log_file").map(Path::of), level, f.string("reconciler_cron_expression").orElse(""),
-                f.string("configuration_path"), f.string("datastore").orElse("kubernetes"),
+                f.string("configuration_path"), f.string("datastore").orElse(IpamSection.DEFAULT_DATASTORE),
                 absolutePath(f, "daemon_socket", DEFAULT_SOCKET),
                 absolutePath(f, "attachments_dir", DEFAULT_ATTACHMENTS), Duration.ofMillis(timeout),
-                leader(f), flatFile, Collections.unmodifiableMap(f.raw()));
+                flatFile, Collections.unmodifiableMap(f.raw()));
     }
 
     /**
@@ -116,11 +117,15 @@ final class SectionParser {
         return Optional.of(new NodeRangesConfig(annotation, exclude, defaultGateway));
     }
 
-    private static IpamSection.LeaderTimings leader(Fields f) {
-        long lease = f.number("leader_lease_duration").filter(v -> v != 0).orElse(1500L);
-        long renew = f.number("leader_renew_deadline").filter(v -> v != 0).orElse(1000L);
-        long retry = f.number("leader_retry_period").filter(v -> v != 0).orElse(500L);
-        return new IpamSection.LeaderTimings(lease, renew, retry);
+    /**
+     * Upstream's leader-election timings: accepted so that its configurations load unchanged, and
+     * checked as upstream's decoder checks them (numbers), but never used: there is no cluster-wide
+     * Lease on the ADD path, only optimistic concurrency per pool.
+     */
+    private static void leaderTimings(Fields f) {
+        for (String key : List.of("leader_lease_duration", "leader_renew_deadline", "leader_retry_period")) {
+            f.number(key);
+        }
     }
 
     private static OptionalInt nodeSlice(Fields f, List<RangeConfig> ranges) {

@@ -1,4 +1,4 @@
-package dev.whereabouts.store.kubernetes;
+package dev.whereabouts.store.kubernetes.client;
 
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.net.Authenticator;

@@ -1,4 +1,4 @@
-package dev.whereabouts.store.kubernetes;
+package dev.whereabouts.store.kubernetes.client;
 
 import dev.whereabouts.ipam.api.InvalidConfigException;
 import dev.whereabouts.ipam.api.StoreUnavailableException;
@@ -16,41 +16,67 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Builds the fabric8 client from the {@code kubernetes} section: a kubeconfig file when one is
- * given, else the pod's service account. Nothing else is probed (no {@code ~/.kube/config}, no
- * system properties): the plugin is exec'd per CNI call, so start-up time matters, and a node must
- * never pick up an unrelated kubeconfig by accident.
+ * The one place a fabric8 client is built, for the plugin's store, the reconciler, the operator CLI
+ * and the controllers alike, so that they reach the same cluster and namespace with the same
+ * timeouts. From the {@code kubernetes} section (of the {@code ipam} section or the flat file):
+ * <ul>
+ *   <li>{@code kubernetes.kubeconfig} names a kubeconfig file: its current context gives server,
+ *       credentials and namespace ({@value #DEFAULT_NAMESPACE} when the context names none). A file
+ *       that does not exist yet is code 11 (the installer writes it; a retry is the right answer);
+ *       a directory or a file that does not parse is code 7.</li>
+ *   <li>Without one, the pod's service account: server from {@code kubernetes.k8s_api_root}, else
+ *       {@code KUBERNETES_SERVICE_HOST}/{@code _PORT}; namespace from {@code WHEREABOUTS_NAMESPACE},
+ *       else {@value #DEFAULT_NAMESPACE}. Outside a pod that is code 7.</li>
+ * </ul>
+ * Nothing else is probed (no {@code ~/.kube/config}, no system properties): the plugin is exec'd per
+ * CNI call, so start-up time matters, and a node must never pick up an unrelated kubeconfig by
+ * accident.
+ *
+ * <p>Every request is bounded by a {@value #CONNECT_TIMEOUT_MS} ms connect and a
+ * {@value #REQUEST_TIMEOUT_MS} ms request timeout (until the server starts answering) and is not
+ * retried by the client: each caller has its own retry (the engine's budget, the reconciler's next
+ * pass, the informers' re-list), and a client that retried on top would make them wait unbounded.
+ *
+ * @since 0.1
  */
-final class ClientFactory {
+public final class KubernetesClients {
 
-    /** Upstream's default when the kubeconfig context names no namespace. */
-    static final String DEFAULT_NAMESPACE = "kube-system";
-    static final int CONNECT_TIMEOUT_MS = 3_000;
-    static final int REQUEST_TIMEOUT_MS = 5_000;
+    /** Upstream's namespace when nothing names one. */
+    public static final String DEFAULT_NAMESPACE = "kube-system";
+    /** How long connecting to the API server may take, in milliseconds. */
+    public static final int CONNECT_TIMEOUT_MS = 3_000;
+    /** How long the API server may take to start answering a request, in milliseconds. */
+    public static final int REQUEST_TIMEOUT_MS = 5_000;
 
     private static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
 
-    /** A built client, the namespace every object lives in, and what closes the client's threads. */
-    record Connection(KubernetesClient client, String namespace, ClosingJdkHttpClientFactory http)
-            implements AutoCloseable {
-        @Override
-        public void close() {
-            client.close();
-            http.shutdownAll();
-        }
+    private KubernetesClients() {}
+
+    /**
+     * The fields of the section that decide which client {@link #connect} builds: two sections with
+     * the same key reach the same server as the same user.
+     */
+    public static String connectionKey(StoreConfig ipam) {
+        return kubeconfig(ipam) + "|" + apiRoot(ipam);
     }
 
-    private ClientFactory() {}
-
-    static String kubeconfig(StoreConfig ipam) {
+    private static String kubeconfig(StoreConfig ipam) {
         return ipam.section("kubernetes").string("kubeconfig").orElse("");
     }
 
-    static String apiRoot(StoreConfig ipam) {
+    private static String apiRoot(StoreConfig ipam) {
         return ipam.section("kubernetes").string("k8s_api_root").orElse("");
     }
 
-    static Connection connect(StoreConfig ipam, Map<String, String> env) {
+    /**
+     * Builds a client by the rules above; close the connection to stop its threads.
+     *
+     * @param ipam the section holding {@code kubernetes}
+     * @param env the environment ({@code WHEREABOUTS_NAMESPACE}, {@code KUBERNETES_SERVICE_HOST}, ...)
+     * @throws dev.whereabouts.ipam.api.IpamException code 7 for a configuration that can never work,
+     *     11 for a kubeconfig that is not there yet
+     */
+    public static KubernetesConnection connect(StoreConfig ipam, Map<String, String> env) {
         String kubeconfig = kubeconfig(ipam);
         String apiRoot = apiRoot(ipam);
         Config base;
@@ -91,7 +117,7 @@ final class ClientFactory {
                 .withConfig(b.build())
                 .withHttpClientFactory(http)
                 .build();
-        return new Connection(client, namespace, http);
+        return new KubernetesConnection(client, namespace, http);
     }
 
     private static Config inCluster(Map<String, String> env, String apiRoot) {
