@@ -10,11 +10,16 @@ import dev.whereabouts.ops.OpsConfig;
 import dev.whereabouts.ops.reconcile.KubernetesPodDirectory;
 import dev.whereabouts.store.kubernetes.client.KubernetesClients;
 import dev.whereabouts.store.kubernetes.client.KubernetesConnection;
+import dev.whereabouts.metrics.Metrics;
+import dev.whereabouts.metrics.MetricsAddress;
+import dev.whereabouts.metrics.MetricsServer;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -36,8 +41,17 @@ public final class Controllers {
     public static final Duration SLICE_RESYNC = Duration.ofSeconds(30);
     /** How long the node-slice controller's Lease stays valid without renewal. */
     public static final Duration SLICE_LEASE = Duration.ofSeconds(15);
+    /** The node daemon's variable for its metrics address, honoured by the controllers too. */
+    static final String METRICS_ENV = "WHEREABOUTS_METRICS_ADDRESS";
 
-    private static final String USAGE = "usage: whereabouts controller pods|node-slices [--flat-file PATH]\n";
+    private static final String USAGE = "usage: whereabouts controller pods|node-slices [--flat-file PATH]"
+            + " [--metrics [HOST:]PORT | --no-metrics]\n";
+
+    /**
+     * Where each controller serves {@code /metrics} by default: beside the node daemon's 19109, since
+     * the pod controller shares the node's network namespace with it.
+     */
+    public static final Map<String, Integer> DEFAULT_METRICS_PORTS = Map.of("pods", 19110, "node-slices", 19111);
 
     private Controllers() {}
 
@@ -53,13 +67,28 @@ public final class Controllers {
             err.print(USAGE);
             return 2;
         }
+        String metricsFlag = null;
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--flat-file") && i + 1 < args.length) {
                 flatFile = Path.of(args[++i]);
+            } else if (args[i].equals("--metrics") && i + 1 < args.length) {
+                metricsFlag = args[++i];
+            } else if (args[i].equals("--no-metrics")) {
+                metricsFlag = "off";
             } else {
                 err.print(USAGE);
                 return 2;
             }
+        }
+        Optional<MetricsAddress> metricsAt;
+        try {
+            String text = metricsFlag != null ? metricsFlag : env.getOrDefault(METRICS_ENV, "");
+            metricsAt = text.isBlank()
+                    ? Optional.of(MetricsAddress.parse(Integer.toString(DEFAULT_METRICS_PORTS.getOrDefault(args[0], 0))).orElseThrow())
+                    : MetricsAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            err.println("whereabouts controller " + args[0] + ": " + e.getMessage());
+            return 2;
         }
         AutoCloseable running;
         try {
@@ -81,9 +110,13 @@ public final class Controllers {
             err.print(USAGE);
             return 2;
         }
+        MetricsServer metrics = serveMetrics(metricsAt, err);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                if (metrics != null) {
+                    metrics.close();
+                }
                 running.close();
             } catch (Exception e) {
                 err.println("stopping controller: " + e);
@@ -92,6 +125,22 @@ public final class Controllers {
         }, "whereabouts-controller-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The process registry at {@code at}; a port that cannot be bound is reported and the controller
+     * runs on, as the node daemon does: metrics must never stop a cleaner.
+     */
+    private static MetricsServer serveMetrics(Optional<MetricsAddress> at, PrintStream err) {
+        if (at.isEmpty()) {
+            return null;
+        }
+        try {
+            return MetricsServer.start(at.get(), Metrics.registry());
+        } catch (IOException e) {
+            err.println("metrics not served: cannot listen on " + at.get() + ": " + e);
+            return null;
+        }
     }
 
     /** Starts the pod controller for {@code NODENAME}; the handle stops it and closes store and client. */

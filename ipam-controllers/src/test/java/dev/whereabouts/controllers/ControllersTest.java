@@ -56,4 +56,14 @@ class ControllersTest {
         run(2, "pods", "--flat-file");
         run(2, "frobnicate");
     }
+
+    @Test
+    void metricsStayOnLoopbackAndHaveAnOffSwitch() throws Exception {
+        String err = run(2, "pods", "--metrics", "0.0.0.0:19110");
+        assertTrue(err.contains("loopback"), err);
+        assertTrue(run(2, "pods", "--metrics", "nope").contains("metrics address"));
+        // --no-metrics is accepted: the run then fails on the missing kubeconfig, not on its flags.
+        assertTrue(run(1, "pods", "--no-metrics", "--flat-file", dir.resolve("absent.conf").toString())
+                .contains("kubernetes.kubeconfig"));
+    }
 }
