@@ -7,7 +7,7 @@ import java.util.List;
 public final class CniVersions {
 
     /** Every supported version, oldest first. */
-    public static final List<String> SUPPORTED = List.of("0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
+    public static final List<String> SUPPORTED = dev.whereabouts.ipam.engine.CniSpec.SUPPORTED;
 
     private CniVersions() {}
 
