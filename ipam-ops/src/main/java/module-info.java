@@ -5,6 +5,7 @@
  */
 module dev.whereabouts.ops {
     requires transitive dev.whereabouts.ipam.api;
+    requires dev.whereabouts.ipam.engine;
     requires tools.jackson.databind;
     // fabric8 8.0.0 ships no module descriptors; these are the names the JDK derives from the jars.
     requires transitive kubernetes.client.api;

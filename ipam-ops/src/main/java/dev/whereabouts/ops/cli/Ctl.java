@@ -20,6 +20,7 @@ import java.util.Map;
  *   release --ip IP [--pool P] [--network N] --yes
  *   release --pod NAMESPACE/NAME --yes  remove allocations (and their reservations)
  *   reconcile [--dry-run] [--leftover-wait SECONDS] [--pod-grace SECONDS]
+ *   pending [--attachments-dir DIR]     this node's queued releases and ADDs of unknown outcome
  * </pre>
  *
  * <p>Results go to {@code out}; errors to {@code err}. Exit codes: 0 success, 1 failure (store,
@@ -45,6 +46,8 @@ public final class Ctl {
               release --pod NAMESPACE/NAME [--yes] release allocations and their reservations
               reconcile [--dry-run] [--leftover-wait SECONDS] [--pod-grace SECONDS]
                                                    remove allocations of pods that are gone (needs kubernetes.kubeconfig)
+              pending [--attachments-dir DIR]      this node's releases queued during a store outage (retried by
+                                                   the daemon) and ADDs of unknown outcome; needs no store
             --config defaults to %s""".formatted(OpsConfig.DEFAULT_FLAT_FILE);
 
     private Ctl() {}
@@ -70,10 +73,18 @@ public final class Ctl {
             return USAGE;
         }
         String command = a.words.getFirst();
-        if (!java.util.Set.of("pools", "show", "who", "release", "reconcile").contains(command)) {
+        if (!java.util.Set.of("pools", "show", "who", "release", "reconcile", "pending").contains(command)) {
             err.println("error: unknown command " + command);
             err.println(USAGE_TEXT);
             return USAGE;
+        }
+        if (command.equals("pending")) {
+            try {
+                return PendingCommand.run(a, out);
+            } catch (IpamException e) {
+                err.println("error: " + e.msg() + (e.details().isEmpty() ? "" : ": " + e.details()));
+                return FAILED;
+            }
         }
         Path configFile = Path.of(a.value("--config").orElse(OpsConfig.DEFAULT_FLAT_FILE.toString()));
         try {
