@@ -67,7 +67,10 @@ if IFS=' ' read -r port ctoken stoken pid netns 2>/dev/null < "$sock.tcp" \
       exit "$code"
     fi
     if [ "$CNI_COMMAND" != DEL ]; then # the daemon may have done the work: let the runtime retry
-      printf '{"cniVersion":"1.1.0","code":11,"msg":"whereabouts daemon call failed","details":"no reply"}\n'
+      # answer in the config's version, as the daemon would
+      version=1.1.0 re='"cniVersion"[[:space:]]*:[[:space:]]*"([0-9.]+)"'
+      [[ $stdin =~ $re ]] && version=${BASH_REMATCH[1]}
+      printf '{"cniVersion":"%s","code":11,"msg":"whereabouts daemon call failed","details":"no reply"}\n' "$version"
       exit 1
     fi
   fi

@@ -25,6 +25,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Launcher {
 
+    /** The engine's default {@code attachments_dir}. */
+    static final Path DEFAULT_ATTACHMENTS = Path.of("/var/lib/cni/whereabouts/attachments");
+
     private Launcher() {
     }
 
@@ -89,8 +92,12 @@ public final class Launcher {
                 System.exit(2);
             }
         }
-        var daemon = new Daemon(socket, new CniHandler(Ipam.withDiscoveredStores()), tcp);
+        var handler = new CniHandler(Ipam.withDiscoveredStores());
+        var daemon = new Daemon(socket, handler, tcp);
         daemon.bind();
+        // Releases queued before a restart are retried from the start; other journal directories
+        // are learnt from the calls that name them.
+        handler.retryPendingInBackground(DEFAULT_ATTACHMENTS);
         // The reconciler and the kubeconfig refresh live and die with the daemon; each starts only
         // where it applies and logs why when it does not. The shutdown hook stops them, because the
         // JVM halts once the hooks are done, whatever the main thread was doing.

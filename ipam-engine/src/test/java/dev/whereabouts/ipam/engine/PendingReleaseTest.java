@@ -32,23 +32,23 @@ class PendingReleaseTest {
     private static final PoolKey V4 = PoolKey.of(Cidr.parse("10.0.0.0/24"), "");
     private static final AttachmentId A = new AttachmentId("a", "net1");
 
+    /** Each test's own backend of the test store, its own node journal and its own engine. */
+    private final String backend = UUID.randomUUID().toString();
     @TempDir
     Path attachments;
-
-    private final String backend = UUID.randomUUID().toString();
     private final Ipam ipam = Conf.engine();
 
     @AfterEach
-    void close() {
+    void closeTheEngine() {
         ipam.close();
-    }
-
-    private IpamConfig config() {
-        return Conf.load(ipam, Conf.on(backend, attachments).range("10.0.0.0/24"));
     }
 
     private TestStore store() {
         return TestStoreProvider.backend(backend);
+    }
+
+    private IpamConfig config() {
+        return Conf.load(ipam, Conf.on(backend, attachments).range("10.0.0.0/24"));
     }
 
     private JournalRecord.State state() {
