@@ -93,7 +93,7 @@ public final class AttachmentJournal {
         }
     }
 
-    /** Every record of a network; unreadable files are reported, never skipped silently. */
+    /** Every record of a network; unreadable files are reported, never skipped silently (vanished ones are). */
     public List<JournalRecord> list(String network) {
         Path d = dir.resolve(network);
         if (!Files.isDirectory(d)) {
@@ -102,7 +102,11 @@ public final class AttachmentJournal {
         List<JournalRecord> out = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(d, p -> !p.getFileName().toString().startsWith("."))) {
             for (Path f : files) {
-                out.add(parse(Files.readAllBytes(f)));
+                try {
+                    out.add(parse(Files.readAllBytes(f)));
+                } catch (NoSuchFileException gone) {
+                    // removed by a concurrent DEL (or the retry loop) since the listing: nothing to do
+                }
             }
         } catch (IOException e) {
             throw new IpamException(IpamException.IO_FAILURE, "could not read attachment journal", d.toString(), e);
