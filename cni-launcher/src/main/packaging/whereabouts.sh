@@ -18,7 +18,11 @@ java=$home/runtime/bin/java
 quiet="-Xlog:disable -Xlog:all=warning:stderr"
 
 full() {
-  exec "$java" $quiet -XX:+UseSerialGC --sun-misc-unsafe-memory-access=allow \
+  # The daemon's AOT cache (trained at package time) cuts its start, which calls wait for after a crash.
+  local aot=
+  [ "$1" = daemon ] && [ -f "$home/lib/daemon.aot" ] && [[ $WHEREABOUTS_JAVA_OPTS != *AOTCacheOutput* ]] \
+    && aot=-XX:AOTCache=$home/lib/daemon.aot
+  exec "$java" $quiet -XX:+UseSerialGC $aot --sun-misc-unsafe-memory-access=allow \
     --enable-native-access=dev.whereabouts.cni.launcher $WHEREABOUTS_JAVA_OPTS \
     -p "$home/lib" --add-modules ALL-MODULE-PATH -m dev.whereabouts.cni.launcher/dev.whereabouts.cni.launcher.Launcher "$@"
 }
