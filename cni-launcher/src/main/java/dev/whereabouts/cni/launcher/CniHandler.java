@@ -145,6 +145,12 @@ public final class CniHandler implements AutoCloseable {
                         pending.queued();
                         return new Frames.Reply(0, NOTHING, NOTHING);
                     }
+                    case Release.Unrecorded u -> {
+                        LOG.error("DEL of {}: the store did not answer ({}) and the journal could not queue the release"
+                                + " ({}); reporting success, the reconciler or 'whereabouts ctl release' must free it",
+                                owner.attachment(), describe(u.cause()), describe(u.journal()));
+                        return new Frames.Reply(0, NOTHING, NOTHING);
+                    }
                 }
             }
             case "CHECK" -> ipam.check(config, owner);

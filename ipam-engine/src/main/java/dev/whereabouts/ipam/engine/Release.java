@@ -18,4 +18,13 @@ public sealed interface Release {
      * @param cause what the store answered
      */
     record Queued(IpamException cause) implements Release {}
+
+    /**
+     * The store failed and the node journal could not record the release either (an unwritable
+     * {@code attachments_dir}): only the reconciler or an operator can give the address back now.
+     *
+     * @param cause what the store answered
+     * @param journal why the journal could not record it
+     */
+    record Unrecorded(IpamException cause, IpamException journal) implements Release {}
 }

@@ -61,11 +61,15 @@ final class Releases {
         }
         IpamException cause = Cleanup.failure("DEL " + attachment, errors);
         AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
-        String podRef = journal.read(n.name(), attachment).map(JournalRecord::podRef).orElse("");
         List<JournalRecord.Entry> entries = pools.stream().map(p -> new JournalRecord.Entry(p, null)).toList();
         var ref = new JournalRecord.StoreRef(n.ipam().datastore(), storeConfig.section(),
                 n.ipam().overlappingRanges(), n.ipam().storeTimeout());
-        journal.write(n.name(), new JournalRecord(attachment, podRef, entries, JournalRecord.State.RELEASING, ref));
+        try {
+            String podRef = journal.read(n.name(), attachment).map(JournalRecord::podRef).orElse("");
+            journal.write(n.name(), new JournalRecord(attachment, podRef, entries, JournalRecord.State.RELEASING, ref));
+        } catch (IpamException e) {
+            return new Release.Unrecorded(cause, e); // DEL still must not block the runtime
+        }
         return new Release.Queued(cause);
     }
 

@@ -133,6 +133,14 @@ class PendingReleaseTest {
     }
 
     @Test
+    void aReleaseTheJournalCannotRecordIsReportedAsUnrecorded() throws IOException {
+        Path plain = Files.writeString(attachments.resolve("plain-file"), "x");
+        IpamConfig c = Conf.load(ipam, Conf.on(backend, plain.resolve("below")).range("10.0.0.0/24"));
+        store().available(false);
+        assertInstanceOf(Release.Unrecorded.class, ipam.release(c, A));
+    }
+
+    @Test
     void litterOfAKilledWriterIsSweptOnlyWhenOld() throws IOException {
         ipam.add(config(), IpamTest.owner("a"));
         Path old = Files.writeString(attachments.resolve("net1/.b_net1.tmp"), "{");
