@@ -133,9 +133,17 @@ final class Releases {
     int retryPending(Path attachmentsDir) {
         AttachmentJournal journal = new AttachmentJournal(attachmentsDir);
         int left = 0;
+        // One failure per store and pass is enough to know it is still down: the others of that
+        // store wait for the next pass, so a pass over hundreds of queued releases stays short and
+        // the first one after the outage starts soon.
+        Set<JournalRecord.StoreRef> down = new java.util.HashSet<>();
         for (String network : journal.networks()) {
             for (JournalRecord rec : journal.list(network)) {
-                if (rec.state() == JournalRecord.State.RELEASING && !retry(journal, network, rec)) {
+                if (rec.state() != JournalRecord.State.RELEASING) {
+                    continue;
+                }
+                if (down.contains(rec.store()) || !retry(journal, network, rec)) {
+                    down.add(rec.store());
                     left++;
                 }
             }
