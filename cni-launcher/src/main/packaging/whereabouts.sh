@@ -22,7 +22,11 @@ java=$home/runtime/bin/java
 quiet="-Xlog:disable -Xlog:all=warning:stderr"
 
 full() {
-  exec "$java" $quiet -XX:+UseSerialGC --sun-misc-unsafe-memory-access=allow \
+  # The daemon's AOT cache (trained at package time) cuts its start, which calls wait for after a crash.
+  local aot=
+  [ "$1" = daemon ] && [ -f "$home/lib/daemon.aot" ] && [[ $WHEREABOUTS_JAVA_OPTS != *AOTCacheOutput* ]] \
+    && aot=-XX:AOTCache=$home/lib/daemon.aot
+  exec "$java" $quiet -XX:+UseSerialGC $aot --sun-misc-unsafe-memory-access=allow \
     --enable-native-access=dev.whereabouts.cni.launcher $WHEREABOUTS_JAVA_OPTS \
     -p "$home/lib" --add-modules ALL-MODULE-PATH -m dev.whereabouts.cni.launcher/dev.whereabouts.cni.launcher.Launcher "$@"
 }
@@ -71,7 +75,10 @@ if IFS=' ' read -r port ctoken stoken pid netns 2>/dev/null < "$sock.tcp" \
       exit "$code"
     fi
     if [ "$CNI_COMMAND" != DEL ]; then # the daemon may have done the work: let the runtime retry
-      printf '{"cniVersion":"1.1.0","code":11,"msg":"whereabouts daemon call failed","details":"no reply"}\n'
+      # answer in the config's version, as the daemon would
+      version=1.1.0 re='"cniVersion"[[:space:]]*:[[:space:]]*"([0-9.]+)"'
+      [[ $stdin =~ $re ]] && version=${BASH_REMATCH[1]}
+      printf '{"cniVersion":"%s","code":11,"msg":"whereabouts daemon call failed","details":"no reply"}\n' "$version"
       exit 1
     fi
   fi

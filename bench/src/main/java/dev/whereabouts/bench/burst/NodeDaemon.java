@@ -31,7 +31,8 @@ public final class NodeDaemon implements AutoCloseable {
             pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
             pb.environment().put("NODENAME", name);
             pb.environment().put("WHEREABOUTS_LOG_LEVEL", "verbose");
-            pb.redirectErrorStream(true).redirectOutput(log().toFile());
+            // appended: a restarted daemon (the fault suite) keeps its predecessor's lines
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
             process = pb.start();
             // A harness stopped by a signal must not leave daemons behind.
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
@@ -84,6 +85,11 @@ public final class NodeDaemon implements AutoCloseable {
         } catch (IOException e) {
             return List.of("cannot read " + log() + ": " + e);
         }
+    }
+
+    /** SIGKILL, as the OOM killer or a crash would: the socket and its {@code .tcp} file stay behind. */
+    public void kill() {
+        dev.whereabouts.bench.load.EtcdServer.killAndWait(process);
     }
 
     /** SIGTERM, as a node shutdown would send; the daemon finishes calls in flight and exits. */

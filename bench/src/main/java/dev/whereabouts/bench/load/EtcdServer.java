@@ -26,7 +26,8 @@ public final class EtcdServer implements AutoCloseable {
     private final Path dir;
     private final int clientPort;
     private final int metricsPort;
-    private final Process process;
+    private final List<String> command;
+    private volatile Process process;
 
     /** Starts etcd and waits until it answers {@code /health}. */
     public EtcdServer(Path parent) {
@@ -37,18 +38,60 @@ public final class EtcdServer implements AutoCloseable {
             this.metricsPort = ports[2];
             String client = "http://127.0.0.1:" + ports[0];
             String peer = "http://127.0.0.1:" + ports[1];
-            this.process = new ProcessBuilder(BINARY, "--name", "default", "--data-dir", dir.resolve("data").toString(),
+            this.command = List.of(BINARY, "--name", "default", "--data-dir", dir.resolve("data").toString(),
                     "--listen-client-urls", client, "--advertise-client-urls", client,
                     "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
                     "--initial-cluster", "default=" + peer, "--initial-cluster-state", "new",
-                    "--listen-metrics-urls", "http://127.0.0.1:" + metricsPort)
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("etcd.log").toFile())
-                    .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+                    "--listen-metrics-urls", "http://127.0.0.1:" + metricsPort);
+            this.process = launch();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> process.destroyForcibly()));
             awaitHealthy();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + BINARY + " (Debian package etcd-server)", e);
+        }
+    }
+
+    private Process launch() throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile())).start();
+    }
+
+    /** SIGKILL, as a crash would; the data directory stays for {@link #restart()}. */
+    public void kill() {
+        killAndWait(process);
+    }
+
+    /** SIGKILL and wait until the process is gone; shared by the harnesses that crash what they run. */
+    public static void killAndWait(Process p) {
+        p.destroyForcibly();
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts etcd again on the same ports and data, and waits until it answers {@code /health}. */
+    public void restart() {
+        try {
+            process = launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart " + BINARY, e);
+        }
+        awaitHealthy();
+    }
+
+    /** SIGSTOP ({@code true}) or SIGCONT: a server that hangs, with its connections open. */
+    public void pause(boolean paused) {
+        try {
+            Process kill = new ProcessBuilder("kill", paused ? "-STOP" : "-CONT", Long.toString(process.pid())).start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill " + (paused ? "-STOP" : "-CONT") + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -84,12 +127,7 @@ public final class EtcdServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroyForcibly();
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        kill();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
@@ -122,7 +160,7 @@ public final class EtcdServer implements AutoCloseable {
                 // not up yet
             }
             try {
-                Thread.sleep(50);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

@@ -9,9 +9,11 @@ import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.engine.Ipam;
 import dev.whereabouts.ipam.engine.IpamConfig;
+import dev.whereabouts.ipam.engine.Release;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -34,10 +36,31 @@ public final class CniHandler implements AutoCloseable {
 
     private final Ipam ipam;
     private final Map<ByteBuffer, Header> headers = new ConcurrentHashMap<>();
+    private final PendingRetrier pending;
 
     /** Serves calls with {@code ipam}, which it closes on {@link #close()}. */
     public CniHandler(Ipam ipam) {
         this.ipam = ipam;
+        this.pending = new PendingRetrier(ipam);
+    }
+
+    /**
+     * Retries releases queued during store outages in the background until the store takes them
+     * (the daemon); also learns {@code attachmentsDir}, where an earlier process may have left some.
+     */
+    public void retryPendingInBackground(Path attachmentsDir) {
+        pending.start();
+        pending.seen(attachmentsDir);
+    }
+
+    /**
+     * Retries, once, the pending releases of the journals this handler's calls used (the in-process
+     * path, after its call: the next run is the only chance it has).
+     *
+     * @return how many are still pending
+     */
+    public int retryPendingOnce() {
+        return pending.runOnce();
     }
 
     /** The store provider names the engine found. */
@@ -85,9 +108,12 @@ public final class CniHandler implements AutoCloseable {
             CniArgs args = CniArgs.parse(rawArgs);
             IpamConfig config = ipam.load(stdin, rawArgs, env);
             sink.configure(config.logFile(), config.logLevel());
+            pending.seen(config.attachmentsDir());
             LOG.debug("{} for {} on {} ({})", command, env.get("CNI_CONTAINERID"), config.name(),
                     config.datastore());
-            return run(command, env, args, config, version);
+            Frames.Reply reply = run(command, env, args, config, version);
+            pending.storeAnswered();
+            return reply;
         } catch (IpamException e) {
             LOG.error("{} failed: {} {}", command, e.msg(), e.details());
             return error(version, e.code(), e.msg(), e.details());
@@ -108,12 +134,23 @@ public final class CniHandler implements AutoCloseable {
                         .getBytes(StandardCharsets.UTF_8), NOTHING);
             }
             case "DEL" -> {
-                try {
-                    ipam.del(config, new AttachmentId(owner.containerId(), owner.ifName()));
-                } catch (RuntimeException | LinkageError e) {
-                    // DEL is best effort: a store fault must not block the runtime's cleanup
-                    LOG.error("DEL of {} could not release in the store, reporting success: {}",
-                            owner.attachment(), describe(e), e);
+                // A runtime never repeats a DEL that succeeded, and must not be blocked by a store
+                // outage: what the store cannot take now is journalled and retried until it lands.
+                switch (ipam.release(config, new AttachmentId(owner.containerId(), owner.ifName()))) {
+                    case Release.Done d -> {
+                    }
+                    case Release.Queued q -> {
+                        LOG.error("DEL of {}: the store did not answer ({}); release queued, retried until it lands",
+                                owner.attachment(), describe(q.cause()));
+                        pending.queued();
+                        return new Frames.Reply(0, NOTHING, NOTHING);
+                    }
+                    case Release.Unrecorded u -> {
+                        LOG.error("DEL of {}: the store did not answer ({}) and the journal could not queue the release"
+                                + " ({}); reporting success, the reconciler or 'whereabouts ctl release' must free it",
+                                owner.attachment(), describe(u.cause()), describe(u.journal()));
+                        return new Frames.Reply(0, NOTHING, NOTHING);
+                    }
                 }
             }
             case "CHECK" -> ipam.check(config, owner);
@@ -183,6 +220,7 @@ public final class CniHandler implements AutoCloseable {
 
     @Override
     public void close() {
+        pending.close();
         ipam.close();
     }
 }

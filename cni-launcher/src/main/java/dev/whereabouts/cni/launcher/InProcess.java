@@ -22,6 +22,11 @@ public final class InProcess {
         Frames.Reply reply;
         try (var handler = new CniHandler(Ipam.withDiscoveredStores())) {
             reply = handler.handle(env, stdin);
+            if (reply.exitCode() == 0) {
+                // The store answered this call: releases queued by earlier in-process DELs (no
+                // daemon to retry them) go through now, or wait for the next run or CNI GC.
+                handler.retryPendingOnce();
+            }
         }
         return Frames.encodeReply(reply);
     }

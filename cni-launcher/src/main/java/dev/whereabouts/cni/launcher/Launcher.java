@@ -32,6 +32,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Launcher {
 
+    /** The engine's default {@code attachments_dir}. */
+    static final Path DEFAULT_ATTACHMENTS = Path.of("/var/lib/cni/whereabouts/attachments");
+
     private Launcher() {
     }
 
@@ -107,7 +110,8 @@ public final class Launcher {
         MetricRegistry registry = Metrics.registry();
         Ipam ipam = Ipam.withDiscoveredStores();
         ipam.registerMetrics(registry);
-        var daemon = new Daemon(socket, new CniHandler(ipam), tcp, registry);
+        var handler = new CniHandler(ipam);
+        var daemon = new Daemon(socket, handler, tcp, registry);
         // before the socket appears, which is the readiness signal: ready means scrapeable too
         MetricsEndpoint metrics = MetricsEndpoint.start(metricsAt, registry);
         try {
@@ -116,6 +120,9 @@ public final class Launcher {
             metrics.close(); // the HTTP server's thread would keep the JVM alive
             throw e;
         }
+        // Releases queued before a restart are retried from the start; other journal directories
+        // are learnt from the calls that name them.
+        handler.retryPendingInBackground(DEFAULT_ATTACHMENTS);
         // The reconciler and the kubeconfig refresh live and die with the daemon; each starts only
         // where it applies and logs why when it does not. The shutdown hook stops them, because the
         // JVM halts once the hooks are done, whatever the main thread was doing.

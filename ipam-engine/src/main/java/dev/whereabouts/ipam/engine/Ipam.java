@@ -4,7 +4,6 @@ import dev.whereabouts.ipam.api.AttachmentId;
 import dev.whereabouts.ipam.api.Cidr;
 import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.Owner;
-import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.api.StoreUnavailableException;
 import dev.whereabouts.ipam.engine.alloc.Allocator;
@@ -19,11 +18,11 @@ import dev.whereabouts.ipam.engine.journal.AttachmentJournal;
 import dev.whereabouts.ipam.engine.journal.JournalRecord;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreProvider;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +48,7 @@ public final class Ipam implements AutoCloseable {
     private final ConfigLoader loader;
     /** Group commit and warm pools, shared by every call this engine serves. */
     private final PoolLanes lanes = new PoolLanes();
+    private final Releases releases;
 
     Ipam(List<StoreProvider> providers, ConfigLoader loader) {
         this(StoreProviders.of(providers), loader);
@@ -57,6 +57,7 @@ public final class Ipam implements AutoCloseable {
     private Ipam(StoreProviders providers, ConfigLoader loader) {
         this.stores = new StoreLoader(providers);
         this.loader = loader;
+        this.releases = new Releases(stores, lanes);
     }
 
     /** An engine with every store provider found by {@link StoreProviders#discovered()} (module path or class path). */
@@ -90,6 +91,10 @@ public final class Ipam implements AutoCloseable {
      * Allocates one address per range, all or nothing: when a range fails, what earlier ranges took in
      * this call is released before the error is rethrown. An attachment that already holds an address
      * gets the same one back.
+     *
+     * <p>The journal names the attachment's pools <em>before</em> the store commit: a commit that
+     * landed although its answer was lost (code 11) is then still known to DEL, CNI GC and the
+     * reconciler, and a retried ADD finds the address it holds.
      */
     public CniResult add(IpamConfig config, Owner owner) {
         NetworkConfig n = config.network();
@@ -98,21 +103,29 @@ public final class Ipam implements AutoCloseable {
         IpamStore store = stores.open(n.ipam().datastore(), config.storeConfig());
         Allocator allocator = new Allocator(store, n.ipam().overlappingRanges(), lanes);
         Deadline deadline = Deadline.after(n.ipam().storeTimeout());
+        AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
         List<Allocator.Taken> taken = new ArrayList<>();
         List<CniResult.Ip> ips = new ArrayList<>();
         ClusterNodes nodes = ClusterNodes.of(config, store, stores);
+        List<RangeConfig> ranges = Plans.forPod(n, Plans.ranges(n, nodes));
+        List<RangePlan> plans = ranges.stream().map(r -> Plans.plan(n, r, nodes)).toList();
+        Optional<JournalRecord> before = plans.isEmpty() ? Optional.empty() : intent(journal, n.name(), owner, plans);
         try {
-            for (RangeConfig r : Plans.forPod(n, Plans.ranges(n, nodes))) {
-                Allocator.Taken t = allocator.allocate(Plans.plan(n, r, nodes), owner, deadline);
+            for (int i = 0; i < plans.size(); i++) {
+                Allocator.Taken t = allocator.allocate(plans.get(i), owner, deadline);
                 taken.add(t);
-                ips.add(new CniResult.Ip(new Cidr(t.ip(), r.range().prefix()), r.gateway()));
+                ips.add(new CniResult.Ip(new Cidr(t.ip(), ranges.get(i).range().prefix()), ranges.get(i).gateway()));
             }
             if (!taken.isEmpty()) {
-                new AttachmentJournal(n.ipam().attachmentsDir()).write(n.name(), new JournalRecord(owner.attachment(),
-                        owner.podRef(), taken.stream().map(t -> new JournalRecord.Entry(t.key(), t.ip())).toList()));
+                journal.write(n.name(), new JournalRecord(owner.attachment(), owner.podRef(),
+                        taken.stream().map(t -> new JournalRecord.Entry(t.key(), t.ip())).toList()));
             }
         } catch (RuntimeException e) {
-            rollback(allocator, taken, owner, n);
+            boolean clean = rollback(allocator, taken, owner, n);
+            if (clean && !(e instanceof IpamException i && i.code() == IpamException.TRY_AGAIN_LATER)) {
+                // the outcome is known and undone: the journal goes back to what it was
+                before.ifPresentOrElse(r -> journal.write(n.name(), r), () -> journal.remove(n.name(), owner.attachment()));
+            }
             throw e;
         }
         for (StaticAddress s : n.ipam().addresses()) {
@@ -121,8 +134,25 @@ public final class Ipam implements AutoCloseable {
         return new CniResult(ips, n.ipam().routes(), n.ipam().dns());
     }
 
-    private static void rollback(Allocator allocator, List<Allocator.Taken> taken, Owner owner, NetworkConfig n) {
+    /** Writes the ADD's intent (its pools, addresses unknown) over any earlier record, which it returns. */
+    private static Optional<JournalRecord> intent(AttachmentJournal journal, String network, Owner owner,
+            List<RangePlan> plans) {
+        Optional<JournalRecord> before = journal.read(network, owner.attachment());
+        List<JournalRecord.Entry> entries = new ArrayList<>(before.map(JournalRecord::entries).orElse(List.of()));
+        for (RangePlan p : plans) {
+            if (entries.stream().noneMatch(e -> e.pool().equals(p.key()))) {
+                entries.add(new JournalRecord.Entry(p.key(), null));
+            }
+        }
+        journal.write(network, new JournalRecord(owner.attachment(), owner.podRef(), entries,
+                JournalRecord.State.ADDING, JournalRecord.StoreRef.NONE));
+        return before;
+    }
+
+    /** Releases what this call took; false when some release failed (the address may still be held). */
+    private static boolean rollback(Allocator allocator, List<Allocator.Taken> taken, Owner owner, NetworkConfig n) {
         Deadline deadline = Deadline.after(n.ipam().storeTimeout());
+        boolean clean = true;
         for (Allocator.Taken t : taken) {
             if (!t.fresh()) {
                 continue;
@@ -130,9 +160,11 @@ public final class Ipam implements AutoCloseable {
             try {
                 allocator.releaseIp(t.key(), t.ip(), owner, deadline);
             } catch (RuntimeException e) {
+                clean = false;
                 LOG.error("rollback of {} in pool {} failed; DEL or GC will release it", t.ip(), t.key(), e);
             }
         }
+        return clean;
     }
 
     /**
@@ -142,39 +174,25 @@ public final class Ipam implements AutoCloseable {
      * @throws StoreUnavailableException when the store failed for some pool; the rest were still tried
      */
     public void del(IpamConfig config, AttachmentId attachment) {
-        NetworkConfig n = config.network();
-        IpamStore store = stores.open(n.ipam().datastore(), config.storeConfig());
-        AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
-        Set<PoolKey> pools = new LinkedHashSet<>();
-        List<IpamException> errors = new ArrayList<>();
-        List<RangeConfig> ranges = List.of();
-        ClusterNodes nodes = ClusterNodes.of(config, store, stores);
-        try {
-            ranges = Plans.ranges(n, nodes);
-        } catch (IpamException e) {
-            LOG.warn("DEL {}: the node's ranges are unknown, releasing in the journalled pools only: {}", attachment,
-                    e.getMessage());
-        }
-        for (RangeConfig r : ranges) {
-            try {
-                pools.add(Plans.plan(n, r, nodes).key());
-            } catch (IpamException e) {
-                LOG.warn("DEL {}: no pool for range {}: {}", attachment, r.range(), e.getMessage());
-            }
-        }
-        try {
-            journal.read(n.name(), attachment).ifPresent(rec -> rec.entries().forEach(e -> pools.add(e.pool())));
-        } catch (IpamException e) {
-            LOG.warn("DEL {}: journal record unreadable, releasing in the configured ranges only: {}", attachment,
-                    e.getMessage());
-        }
-        Cleanup.releaseEverywhere(new Allocator(store, n.ipam().overlappingRanges(), lanes), pools, attachment,
-                Deadline.after(n.ipam().storeTimeout()), errors);
-        if (errors.isEmpty()) {
-            journal.remove(n.name(), attachment);
-            return;
-        }
-        throw Cleanup.failure("DEL " + attachment, errors);
+        releases.del(config, attachment);
+    }
+
+    /**
+     * DEL that never fails on the store: what the store could not take is recorded in the node
+     * journal as a pending release, retried by {@link #retryPendingReleases}, the next call that
+     * does so, or CNI GC.
+     */
+    public Release release(IpamConfig config, AttachmentId attachment) {
+        return releases.release(config, attachment);
+    }
+
+    /**
+     * Retries every pending release journalled under {@code attachmentsDir}.
+     *
+     * @return how many are still pending (their store still fails)
+     */
+    public int retryPendingReleases(Path attachmentsDir) {
+        return releases.retryPending(attachmentsDir);
     }
 
     /**
@@ -200,34 +218,11 @@ public final class Ipam implements AutoCloseable {
 
     /**
      * CNI GC: releases everything this node's journal recorded for attachments of this network that
-     * are not in {@link IpamConfig#validAttachments()}. Keeps going after errors and reports them at
-     * the end.
+     * are not in {@link IpamConfig#validAttachments()}, and every pending release. Keeps going after
+     * errors and reports them at the end.
      */
     public void gc(IpamConfig config) {
-        NetworkConfig n = config.network();
-        IpamStore store = stores.open(n.ipam().datastore(), config.storeConfig());
-        Set<AttachmentId> valid = Set.copyOf(n.validAttachments());
-        AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
-        Allocator allocator = new Allocator(store, n.ipam().overlappingRanges(), lanes);
-        Deadline deadline = Deadline.after(n.ipam().storeTimeout());
-        List<IpamException> errors = new ArrayList<>();
-        for (JournalRecord rec : journal.list(n.name())) {
-            if (valid.contains(rec.attachment())) {
-                continue;
-            }
-            List<IpamException> mine = new ArrayList<>();
-            Set<PoolKey> pools = new LinkedHashSet<>();
-            rec.entries().forEach(e -> pools.add(e.pool()));
-            Cleanup.releaseEverywhere(allocator, pools, rec.attachment(), deadline, mine);
-            if (mine.isEmpty()) {
-                LOG.info("GC released {} of network {}", rec.attachment(), n.name());
-                journal.remove(n.name(), rec.attachment());
-            }
-            errors.addAll(mine);
-        }
-        if (!errors.isEmpty()) {
-            throw Cleanup.failure("GC of network " + n.name(), errors);
-        }
+        releases.gc(config.network(), config.storeConfig());
     }
 
     /**

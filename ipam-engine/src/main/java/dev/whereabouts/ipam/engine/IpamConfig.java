@@ -47,6 +47,11 @@ public final class IpamConfig {
         return network.ipam().daemonSocket();
     }
 
+    /** The node journal of attachments ({@code attachments_dir}). */
+    public Path attachmentsDir() {
+        return network.ipam().attachmentsDir();
+    }
+
     /** {@code log_file}, if set. */
     public Optional<Path> logFile() {
         return network.ipam().logFile();

@@ -54,6 +54,14 @@ final class TestStore implements IpamStore, NodeRangeSource {
         return this;
     }
 
+    private volatile boolean loseNextAnswer;
+
+    /** The next commit lands but its caller hears "unavailable", as when etcd's reply is lost. */
+    TestStore loseNextAnswer() {
+        loseNextAnswer = true;
+        return this;
+    }
+
     TestStore available(boolean on) {
         available = on;
         return this;
@@ -104,6 +112,10 @@ final class TestStore implements IpamStore, NodeRangeSource {
         change.remove().forEach(next::remove);
         change.unreserve().forEach(this::removeReservation);
         pools.put(key, new Pool(++clock, next));
+        if (loseNextAnswer) {
+            loseNextAnswer = false;
+            throw new StoreUnavailableException("test store lost the answer of a commit that landed", null);
+        }
         return new CommitOutcome.Committed(new PoolVersion(Long.toString(clock)));
     }
 

@@ -24,6 +24,7 @@ import java.util.Map;
  *   release --pod NAMESPACE/NAME --yes  remove allocations (and their reservations)
  *   reconcile [--dry-run] [--leftover-wait SECONDS] [--pod-grace SECONDS]
  *   migration-check                     NADs whose whereabouts section would behave differently after the swap
+ *   pending [--attachments-dir DIR]     this node's queued releases and ADDs of unknown outcome
  * </pre>
  *
  * <p>Results go to {@code out}; errors to {@code err}. Exit codes: 0 success, 1 failure (store,
@@ -51,6 +52,8 @@ public final class Ctl {
                                                    remove allocations of pods that are gone (needs kubernetes.kubeconfig)
               migration-check                      NetworkAttachmentDefinitions whose whereabouts section this
                                                    plugin reads differently from upstream (exit 1 when any)
+              pending [--attachments-dir DIR]      this node's releases queued during a store outage (retried by
+                                                   the daemon) and ADDs of unknown outcome; needs no store
             --config defaults to %s""".formatted(OpsConfig.DEFAULT_FLAT_FILE);
 
     private Ctl() {}
@@ -76,10 +79,19 @@ public final class Ctl {
             return USAGE;
         }
         String command = a.words.getFirst();
-        if (!java.util.Set.of("pools", "show", "who", "release", "reconcile", "migration-check").contains(command)) {
+        if (!java.util.Set.of("pools", "show", "who", "release", "reconcile", "migration-check", "pending")
+                .contains(command)) {
             err.println("error: unknown command " + command);
             err.println(USAGE_TEXT);
             return USAGE;
+        }
+        if (command.equals("pending")) {
+            try {
+                return PendingCommand.run(a, out);
+            } catch (IpamException e) {
+                err.println("error: " + e.msg() + (e.details().isEmpty() ? "" : ": " + e.details()));
+                return FAILED;
+            }
         }
         Path configFile = Path.of(a.value("--config").orElse(OpsConfig.DEFAULT_FLAT_FILE.toString()));
         try {

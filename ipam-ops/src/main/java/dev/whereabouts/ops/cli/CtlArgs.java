@@ -12,7 +12,7 @@ import java.util.Set;
 final class CtlArgs {
 
     private static final Set<String> WITH_VALUE = Set.of("--config", "-o", "--output", "--ip", "--pod", "--pool",
-            "--network", "--leftover-wait", "--pod-grace");
+            "--network", "--leftover-wait", "--pod-grace", "--attachments-dir");
     private static final Set<String> FLAGS = Set.of("--yes", "-y", "--dry-run", "-h", "--help");
 
     final List<String> words = new ArrayList<>();

@@ -47,6 +47,7 @@ final class EtcdStore implements IpamStore, ContentionLock {
     /** Every thread of {@link #executor}: a terminated pool's last worker may still be exiting. */
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final Client client;
+    private final Reconnect reconnect = new Reconnect();
     private final KV kv;
     private final Ranges ranges;
     private final Committer committer;
@@ -75,10 +76,11 @@ final class EtcdStore implements IpamStore, ContentionLock {
                 .retryMaxAttempts(2)
                 .retryDelay(100)
                 .retryMaxDelay(1000)
+                // Attempts after an outage are made on demand (Reconnect), not on gRPC's timer.
                 // Fail fast while etcd is down instead of queueing calls until it is back.
                 .waitForReady(false)
                 .maxInboundMessageSize(32 * 1024 * 1024)
-                .interceptor(calls.deadlines());
+                .interceptor(calls.deadlines(), reconnect);
         if (!settings.username().isEmpty()) {
             builder.user(KeyLayout.bytes(settings.username())).password(KeyLayout.bytes(settings.password()));
         }
@@ -88,6 +90,7 @@ final class EtcdStore implements IpamStore, ContentionLock {
                 builder.sslContext(TlsFiles.sslContext(settings)).authority(settings.endpoints().getFirst().getHost());
             }
             this.client = builder.build();
+            reconnect.attach(client);
         } catch (RuntimeException e) {
             executor.shutdownNow();
             throw e;

@@ -4,6 +4,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,7 +38,7 @@ public final class Main {
         } catch (Throwable t) {
             status = 1;
             try {
-                out.write(Json.error("1.1.0", 999, "whereabouts plugin failure", String.valueOf(t))
+                out.write(Json.error(version, 999, "whereabouts plugin failure", String.valueOf(t))
                         .getBytes(StandardCharsets.UTF_8));
             } catch (IOException ignored) {
                 // stdout is gone; the exit status still says failure
@@ -69,14 +70,28 @@ public final class Main {
             return new Frames.Reply(0, VERSION_REPLY.getBytes(StandardCharsets.UTF_8), new byte[0]);
         }
         var request = new Frames.Request(env, System.in.readAllBytes());
+        version = replyVersion(request.stdin());
+        Path socket = SocketPath.find(env, request.stdin());
         Optional<Frames.Reply> reply;
         try {
-            reply = DaemonClient.call(SocketPath.find(env, request.stdin()), request);
+            reply = DaemonClient.call(socket, request);
+            if (reply.isEmpty()) {
+                reply = RestartWait.await(socket, request, millis(env, "WHEREABOUTS_RESTART_WAIT_MS", RESTART_WAIT_MS));
+            }
+            if (reply.isEmpty()) {
+                switch (FallbackGate.await(socket, request, millis(env, "WHEREABOUTS_FALLBACK_WAIT_MS", SLOT_WAIT_MS))) {
+                    case FallbackGate.Turn.Answered a -> reply = Optional.of(a.reply());
+                    case FallbackGate.Turn.Busy b -> {
+                        return error(11, "whereabouts node busy", "every in-process slot stayed taken and no daemon answered");
+                    }
+                    case FallbackGate.Turn.Slot s -> {
+                    }
+                }
+            }
         } catch (DaemonClient.BrokenCall e) {
             if (!command.equals("DEL")) {
                 // the daemon may have done the work; let the runtime retry rather than guess
-                return new Frames.Reply(1, Json.error("1.1.0", 11, "whereabouts daemon call failed",
-                        e.getMessage()).getBytes(StandardCharsets.UTF_8), new byte[0]);
+                return error(11, "whereabouts daemon call failed", e.getMessage());
             }
             reply = Optional.empty(); // DEL is idempotent: running it again here is safe
         }
@@ -85,6 +100,31 @@ public final class Main {
         }
         inProcess = true;
         return Fallback.run(request);
+    }
+
+    /** How long a call waits for a killed daemon's restart before it runs in-process. */
+    static final long RESTART_WAIT_MS = 3000;
+    /** How long a call waits for an in-process slot before it answers 11. */
+    static final long SLOT_WAIT_MS = 30_000;
+
+    /** The version of this call's error replies: the config's when it names one, as the daemon answers. */
+    private static String version = "1.1.0";
+
+    static String replyVersion(byte[] stdin) {
+        String v = SocketPath.scan(new String(stdin, StandardCharsets.UTF_8), "cniVersion");
+        return v != null && SUPPORTED.contains('"' + v + '"') ? v : "1.1.0";
+    }
+
+    private static Frames.Reply error(int code, String msg, String details) {
+        return new Frames.Reply(1, Json.error(version, code, msg, details).getBytes(StandardCharsets.UTF_8), new byte[0]);
+    }
+
+    private static long millis(Map<String, String> env, String name, long fallback) {
+        try {
+            return Long.parseLong(env.getOrDefault(name, Long.toString(fallback)));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     static String about() {

@@ -1,12 +1,8 @@
 package dev.whereabouts.ipam.engine.journal;
 
 import dev.whereabouts.ipam.api.AttachmentId;
-import dev.whereabouts.ipam.api.Cidr;
-import dev.whereabouts.ipam.api.IpAddress;
 import dev.whereabouts.ipam.api.IpamException;
-import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.engine.config.ConfigLoader;
-import dev.whereabouts.ipam.engine.config.Json;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -16,10 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The node-local record of attachments that hold addresses, one file per attachment under
@@ -54,20 +50,6 @@ public final class AttachmentJournal {
     /** Writes the record of an attachment, replacing any earlier one. */
     public void write(String network, JournalRecord record) {
         Path file = file(network, record.attachment());
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("containerId", record.attachment().containerId());
-        doc.put("ifName", record.attachment().ifName());
-        doc.put("podRef", record.podRef());
-        List<Map<String, Object>> entries = new ArrayList<>();
-        for (JournalRecord.Entry e : record.entries()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("range", e.pool().range().toString());
-            m.put("networkName", e.pool().networkName());
-            m.put("nodeName", e.pool().nodeName());
-            m.put("ip", e.ip().toString());
-            entries.add(m);
-        }
-        doc.put("entries", entries);
         try {
             if (!Files.isDirectory(file.getParent())) {
                 Files.createDirectories(file.getParent()); // throws when it exists, so only when needed
@@ -75,7 +57,7 @@ public final class AttachmentJournal {
             Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(Json.writeBytes(doc)));
+                ch.write(java.nio.ByteBuffer.wrap(JournalCodec.encode(record)));
                 ch.force(true);
             }
             try {
@@ -111,7 +93,7 @@ public final class AttachmentJournal {
         }
     }
 
-    /** Every record of a network; unreadable files are reported, never skipped silently. */
+    /** Every record of a network; unreadable files are reported, never skipped silently (vanished ones are). */
     public List<JournalRecord> list(String network) {
         Path d = dir.resolve(network);
         if (!Files.isDirectory(d)) {
@@ -120,12 +102,59 @@ public final class AttachmentJournal {
         List<JournalRecord> out = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(d, p -> !p.getFileName().toString().startsWith("."))) {
             for (Path f : files) {
-                out.add(parse(Files.readAllBytes(f)));
+                try {
+                    out.add(parse(Files.readAllBytes(f)));
+                } catch (NoSuchFileException gone) {
+                    // removed by a concurrent DEL (or the retry loop) since the listing: nothing to do
+                }
             }
         } catch (IOException e) {
             throw new IpamException(IpamException.IO_FAILURE, "could not read attachment journal", d.toString(), e);
         }
         return out;
+    }
+
+    /** The networks that have a directory in this journal. */
+    public List<String> networks() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            dirs.forEach(d -> out.add(d.getFileName().toString()));
+        } catch (IOException e) {
+            throw new IpamException(IpamException.IO_FAILURE, "could not list attachment journal", dir.toString(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Removes temporary files that a process killed between write and rename left behind. Only files
+     * older than {@code age}: a younger one may belong to a write in progress in another process.
+     *
+     * @return how many were removed
+     */
+    public int sweepLitter(Duration age) {
+        Instant before = Instant.now().minus(age);
+        int removed = 0;
+        for (String network : networks()) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve(network),
+                    p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(".tmp"))) {
+                for (Path f : files) {
+                    if (Files.getLastModifiedTime(f).toInstant().isBefore(before) && Files.deleteIfExists(f)) {
+                        removed++;
+                    }
+                }
+            } catch (IOException e) {
+                // litter is harmless: the next sweep tries again
+            }
+        }
+        return removed;
+    }
+
+    /** The directory this journal lives in. */
+    public Path directory() {
+        return dir;
     }
 
     /** Makes the rename itself durable; best effort, as not every file system lets a directory be synced. */
@@ -144,17 +173,7 @@ public final class AttachmentJournal {
         return dir.resolve(network).resolve(a.containerId() + "_" + a.ifName());
     }
 
-    @SuppressWarnings("unchecked")
     private static JournalRecord parse(byte[] bytes) {
-        Map<String, Object> doc = Json.parseObject(bytes, "attachment journal");
-        List<JournalRecord.Entry> entries = new ArrayList<>();
-        for (Object o : (List<Object>) doc.getOrDefault("entries", List.of())) {
-            Map<String, Object> m = (Map<String, Object>) o;
-            PoolKey key = new PoolKey(Cidr.parse((String) m.get("range")), (String) m.get("networkName"),
-                    (String) m.get("nodeName"));
-            entries.add(new JournalRecord.Entry(key, IpAddress.parse((String) m.get("ip"))));
-        }
-        return new JournalRecord(new AttachmentId((String) doc.get("containerId"), (String) doc.get("ifName")),
-                (String) doc.getOrDefault("podRef", ""), entries);
+        return JournalCodec.decode(bytes);
     }
 }

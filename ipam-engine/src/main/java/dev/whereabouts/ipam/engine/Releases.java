@@ -1,0 +1,212 @@
+package dev.whereabouts.ipam.engine;
+
+import dev.whereabouts.ipam.api.AttachmentId;
+import dev.whereabouts.ipam.api.IpamException;
+import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.engine.alloc.Allocator;
+import dev.whereabouts.ipam.engine.alloc.Deadline;
+import dev.whereabouts.ipam.engine.alloc.PoolLanes;
+import dev.whereabouts.ipam.engine.config.NetworkConfig;
+import dev.whereabouts.ipam.engine.config.RangeConfig;
+import dev.whereabouts.ipam.engine.journal.AttachmentJournal;
+import dev.whereabouts.ipam.engine.journal.JournalRecord;
+import dev.whereabouts.ipam.spi.IpamStore;
+import dev.whereabouts.ipam.spi.StoreConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DEL, pending releases and CNI GC: everything that gives addresses back. The node journal is the
+ * memory of what still has to be given back, so that neither a store outage nor a crash forgets it.
+ */
+final class Releases {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Releases.class);
+
+    private final StoreLoader stores;
+    private final PoolLanes lanes;
+
+    Releases(StoreLoader stores, PoolLanes lanes) {
+        this.stores = stores;
+        this.lanes = lanes;
+    }
+
+    /** DEL: releases in every pool the attachment may hold; throws when the store failed for some pool. */
+    void del(IpamConfig config, AttachmentId attachment) {
+        Set<PoolKey> pools = new LinkedHashSet<>();
+        List<IpamException> errors = tryDel(config, attachment, pools);
+        if (!errors.isEmpty()) {
+            throw Cleanup.failure("DEL " + attachment, errors);
+        }
+    }
+
+    /** DEL that queues what the store could not take instead of failing. */
+    Release release(IpamConfig config, AttachmentId attachment) {
+        NetworkConfig n = config.network();
+        StoreConfig storeConfig = config.storeConfig();
+        Set<PoolKey> pools = new LinkedHashSet<>();
+        List<IpamException> errors;
+        try {
+            errors = tryDel(config, attachment, pools);
+        } catch (IpamException e) {
+            errors = List.of(e); // the store could not even be opened: remember what is known without it
+            knownWithoutStore(n, attachment, pools);
+        }
+        if (errors.isEmpty()) {
+            return new Release.Done();
+        }
+        IpamException cause = Cleanup.failure("DEL " + attachment, errors);
+        AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
+        List<JournalRecord.Entry> entries = pools.stream().map(p -> new JournalRecord.Entry(p, null)).toList();
+        var ref = new JournalRecord.StoreRef(n.ipam().datastore(), storeConfig.section(),
+                n.ipam().overlappingRanges(), n.ipam().storeTimeout());
+        try {
+            String podRef = journal.read(n.name(), attachment).map(JournalRecord::podRef).orElse("");
+            journal.write(n.name(), new JournalRecord(attachment, podRef, entries, JournalRecord.State.RELEASING, ref));
+        } catch (IpamException e) {
+            return new Release.Unrecorded(cause, e); // DEL still must not block the runtime
+        }
+        return new Release.Queued(cause);
+    }
+
+    private static void knownWithoutStore(NetworkConfig n, AttachmentId attachment, Set<PoolKey> pools) {
+        if (n.ipam().nodeRanges().isEmpty()) {
+            for (RangeConfig r : n.ipam().ranges()) {
+                try {
+                    pools.add(Plans.plan(n, r, null).key());
+                } catch (RuntimeException e) {
+                    // a node slice needs the store; the journal names the slice if this node took one
+                }
+            }
+        }
+        try {
+            new AttachmentJournal(n.ipam().attachmentsDir()).read(n.name(), attachment)
+                    .ifPresent(rec -> rec.entries().forEach(e -> pools.add(e.pool())));
+        } catch (IpamException e) {
+            LOG.warn("DEL {}: journal record unreadable: {}", attachment, e.getMessage());
+        }
+    }
+
+    private List<IpamException> tryDel(IpamConfig config, AttachmentId attachment, Set<PoolKey> pools) {
+        NetworkConfig n = config.network();
+        IpamStore store = stores.open(n.ipam().datastore(), config.storeConfig());
+        ClusterNodes nodes = ClusterNodes.of(config, store, stores);
+        AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
+        List<IpamException> errors = new ArrayList<>();
+        List<RangeConfig> ranges = List.of();
+        try {
+            ranges = Plans.ranges(n, nodes);
+        } catch (IpamException e) {
+            LOG.warn("DEL {}: the node's ranges are unknown, releasing in the journalled pools only: {}", attachment,
+                    e.getMessage());
+        }
+        for (RangeConfig r : ranges) {
+            try {
+                pools.add(Plans.plan(n, r, nodes).key());
+            } catch (IpamException e) {
+                LOG.warn("DEL {}: no pool for range {}: {}", attachment, r.range(), e.getMessage());
+            }
+        }
+        try {
+            journal.read(n.name(), attachment).ifPresent(rec -> rec.entries().forEach(e -> pools.add(e.pool())));
+        } catch (IpamException e) {
+            LOG.warn("DEL {}: journal record unreadable, releasing in the configured ranges only: {}", attachment,
+                    e.getMessage());
+        }
+        Cleanup.releaseEverywhere(new Allocator(store, n.ipam().overlappingRanges(), lanes), pools, attachment,
+                Deadline.after(n.ipam().storeTimeout()), errors);
+        if (errors.isEmpty()) {
+            journal.remove(n.name(), attachment);
+        }
+        return errors;
+    }
+
+    /**
+     * Retries every pending release under {@code attachmentsDir}, each with the store and budget it
+     * was queued with.
+     *
+     * @return how many are still pending
+     */
+    int retryPending(Path attachmentsDir) {
+        AttachmentJournal journal = new AttachmentJournal(attachmentsDir);
+        int left = 0;
+        // One failure per store and pass is enough to know it is still down: the others of that
+        // store wait for the next pass, so a pass over hundreds of queued releases stays short and
+        // the first one after the outage starts soon.
+        Set<JournalRecord.StoreRef> down = new java.util.HashSet<>();
+        for (String network : journal.networks()) {
+            for (JournalRecord rec : journal.list(network)) {
+                if (rec.state() != JournalRecord.State.RELEASING) {
+                    continue;
+                }
+                if (down.contains(rec.store()) || !retry(journal, network, rec)) {
+                    down.add(rec.store());
+                    left++;
+                }
+            }
+        }
+        return left;
+    }
+
+    private boolean retry(AttachmentJournal journal, String network, JournalRecord rec) {
+        JournalRecord.StoreRef ref = rec.store();
+        List<IpamException> errors = new ArrayList<>();
+        try {
+            IpamStore store = stores.open(ref.datastore(), new StoreConfig(ref.section()));
+            Set<PoolKey> pools = new LinkedHashSet<>();
+            rec.entries().forEach(e -> pools.add(e.pool()));
+            Cleanup.releaseEverywhere(new Allocator(store, ref.overlappingRanges(), lanes), pools, rec.attachment(),
+                    Deadline.after(ref.timeout()), errors);
+        } catch (IpamException e) {
+            errors.add(e);
+        }
+        if (!errors.isEmpty()) {
+            LOG.debug("pending release of {} in network {} still fails: {}", rec.attachment(), network,
+                    errors.getFirst().getMessage());
+            return false;
+        }
+        // A new ADD of the same attachment may have replaced the record meanwhile: keep that one.
+        Optional<JournalRecord> now = journal.read(network, rec.attachment());
+        if (now.isPresent() && now.get().state() == JournalRecord.State.RELEASING) {
+            journal.remove(network, rec.attachment());
+        }
+        LOG.info("pending release of {} in network {} done", rec.attachment(), network);
+        return true;
+    }
+
+    /**
+     * CNI GC: releases every journalled attachment of the network that is not valid any more, and
+     * every pending release whatever the runtime lists (its DEL already succeeded).
+     */
+    void gc(NetworkConfig n, StoreConfig storeConfig) {
+        IpamStore store = stores.open(n.ipam().datastore(), storeConfig);
+        Set<AttachmentId> valid = Set.copyOf(n.validAttachments());
+        AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
+        Allocator allocator = new Allocator(store, n.ipam().overlappingRanges(), lanes);
+        Deadline deadline = Deadline.after(n.ipam().storeTimeout());
+        List<IpamException> errors = new ArrayList<>();
+        for (JournalRecord rec : journal.list(n.name())) {
+            if (valid.contains(rec.attachment()) && rec.state() != JournalRecord.State.RELEASING) {
+                continue;
+            }
+            List<IpamException> mine = new ArrayList<>();
+            Set<PoolKey> pools = new LinkedHashSet<>();
+            rec.entries().forEach(e -> pools.add(e.pool()));
+            Cleanup.releaseEverywhere(allocator, pools, rec.attachment(), deadline, mine);
+            if (mine.isEmpty()) {
+                LOG.info("GC released {} of network {}", rec.attachment(), n.name());
+                journal.remove(n.name(), rec.attachment());
+            }
+            errors.addAll(mine);
+        }
+        if (!errors.isEmpty()) {
+            throw Cleanup.failure("GC of network " + n.name(), errors);
+        }
+    }
+}
