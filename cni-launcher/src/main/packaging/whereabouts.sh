@@ -13,6 +13,8 @@
 # Installed as a link named kube-node or node-annotation, the plugin serves that plugin's ipam section
 # as written: the name it was invoked under travels with the call's environment to whoever serves it.
 export WHEREABOUTS_PLUGIN_NAME=${0##*/}
+# No `set -euo pipefail`: every failure below has its own answer (a CNI error, or the JVM client as
+# the fallback), and a shell that exits on the first failed test would print nothing at all.
 case "$0" in */*) self=$0 ;; *) self=$(command -v -- "$0") ;; esac
 [ -L "$self" ] && self=$(readlink -f -- "$self")
 bin=${self%/*}
@@ -46,7 +48,24 @@ case "$1" in daemon|stores|run|ctl|install|controller) full "$@" ;; esac
 [ -z "$CNI_COMMAND" ] || [ "$CNI_COMMAND" = VERSION ] || [ "$WHEREABOUTS_CLIENT" = jvm ] && client "$@"
 
 export LC_ALL=C # lengths below are byte counts
-IFS= read -r -d '' stdin
+# The config's version for errors answered here, as the daemon would answer them.
+version_of_stdin() {
+  local re='"cniVersion"[[:space:]]*:[[:space:]]*"([0-9.]+)"'
+  [[ $stdin =~ $re ]] && echo "${BASH_REMATCH[1]}" || echo 1.1.0
+}
+# A shell variable cannot hold a NUL byte and bash reads a pipe one byte at a time, so read at most
+# one byte past the engine's limit (CniSpec.MAX_CONFIG_BYTES) and stop at a NUL: either one means
+# the input is refused here, with the engine's own words (CniSpec.OVERSIZE_MSG, NUL_MSG).
+limit=1048576
+if IFS= read -r -d '' -n $((limit + 1)) stdin; then
+  if [ ${#stdin} -gt $limit ]; then
+    msg="network configuration is over the limit of $limit bytes"
+  else
+    msg="network configuration holds a NUL byte"
+  fi
+  printf '{"cniVersion":"%s","code":6,"msg":"%s","details":""}\n' "$(version_of_stdin)" "$msg"
+  exit 1
+fi
 sock=$WHEREABOUTS_DAEMON_SOCKET
 if [ -z "$sock" ]; then
   re='"daemon_socket"[[:space:]]*:[[:space:]]*"([^"\\]*)"'
@@ -75,10 +94,7 @@ if IFS=' ' read -r port ctoken stoken pid netns 2>/dev/null < "$sock.tcp" \
       exit "$code"
     fi
     if [ "$CNI_COMMAND" != DEL ]; then # the daemon may have done the work: let the runtime retry
-      # answer in the config's version, as the daemon would
-      version=1.1.0 re='"cniVersion"[[:space:]]*:[[:space:]]*"([0-9.]+)"'
-      [[ $stdin =~ $re ]] && version=${BASH_REMATCH[1]}
-      printf '{"cniVersion":"%s","code":11,"msg":"whereabouts daemon call failed","details":"no reply"}\n' "$version"
+      printf '{"cniVersion":"%s","code":11,"msg":"whereabouts daemon call failed","details":"no reply"}\n' "$(version_of_stdin)"
       exit 1
     fi
   fi

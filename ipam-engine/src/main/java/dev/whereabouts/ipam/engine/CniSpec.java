@@ -22,6 +22,18 @@ public final class CniSpec {
     /** The answer to VERSION (the Go library ignores stdin for it and names its own version). */
     public static final String VERSION_REPLY = "{\"cniVersion\":\"" + NEWEST + "\",\"supportedVersions\":" + SUPPORTED_JSON + "}\n";
 
+    /**
+     * The largest network configuration accepted on stdin. A real one is a few kilobytes; anything
+     * near this is a mistake or an attack, and answering it costs memory in a shared daemon.
+     */
+    public static final int MAX_CONFIG_BYTES = 1 << 20;
+
+    /** The message of the code-6 answer to a larger one, on every path (the shell forwarder's too). */
+    public static final String OVERSIZE_MSG = "network configuration is over the limit of " + MAX_CONFIG_BYTES + " bytes";
+
+    /** The message of the code-6 answer to stdin holding a NUL byte, on every path. */
+    public static final String NUL_MSG = "network configuration holds a NUL byte";
+
     /** {@link #SUPPORTED_JSON} as a list. */
     public static final List<String> SUPPORTED = Arrays.stream(SUPPORTED_JSON.replaceAll("[\\[\\]\"]", "").split(","))
             .toList();

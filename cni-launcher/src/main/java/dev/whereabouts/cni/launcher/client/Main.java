@@ -1,5 +1,6 @@
 package dev.whereabouts.cni.launcher.client;
 
+import dev.whereabouts.ipam.engine.CniSpec;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -17,10 +18,9 @@ import java.util.Optional;
  */
 public final class Main {
 
-    /** Versions this plugin accepts, also the VERSION answer. */
-    public static final String SUPPORTED =
-            "[\"0.1.0\",\"0.2.0\",\"0.3.0\",\"0.3.1\",\"0.4.0\",\"1.0.0\",\"1.1.0\"]";
-    static final String VERSION_REPLY = "{\"cniVersion\":\"1.1.0\",\"supportedVersions\":" + SUPPORTED + "}\n";
+    // The engine's constants are compile-time constants: javac copies them here, so using them
+    // loads no engine class on this java.base-only path.
+    private static final String SUPPORTED = CniSpec.SUPPORTED_JSON;
 
     private Main() {
     }
@@ -67,10 +67,14 @@ public final class Main {
         }
         if (command.equals("VERSION")) {
             // the Go library ignores stdin for VERSION and answers with its own version
-            return new Frames.Reply(0, VERSION_REPLY.getBytes(StandardCharsets.UTF_8), new byte[0]);
+            return new Frames.Reply(0, CniSpec.VERSION_REPLY.getBytes(StandardCharsets.UTF_8), new byte[0]);
         }
         var request = new Frames.Request(env, System.in.readAllBytes());
         version = replyVersion(request.stdin());
+        if (request.stdin().length > CniSpec.MAX_CONFIG_BYTES) {
+            // the engine's own answer, given here: no frame is built for input it would refuse
+            return error(6, CniSpec.OVERSIZE_MSG, "");
+        }
         Path socket = SocketPath.find(env, request.stdin());
         Optional<Frames.Reply> reply;
         try {
@@ -108,11 +112,11 @@ public final class Main {
     static final long SLOT_WAIT_MS = 30_000;
 
     /** The version of this call's error replies: the config's when it names one, as the daemon answers. */
-    private static String version = "1.1.0";
+    private static String version = CniSpec.NEWEST;
 
     static String replyVersion(byte[] stdin) {
         String v = SocketPath.scan(new String(stdin, StandardCharsets.UTF_8), "cniVersion");
-        return v != null && SUPPORTED.contains('"' + v + '"') ? v : "1.1.0";
+        return v != null && SUPPORTED.contains('"' + v + '"') ? v : CniSpec.NEWEST;
     }
 
     private static Frames.Reply error(int code, String msg, String details) {

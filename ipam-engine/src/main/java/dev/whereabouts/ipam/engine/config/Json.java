@@ -1,6 +1,7 @@
 package dev.whereabouts.ipam.engine.config;
 
 import dev.whereabouts.ipam.api.IpamException;
+import dev.whereabouts.ipam.engine.CniSpec;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectWriter;
@@ -18,26 +19,19 @@ public final class Json {
     private Json() {}
 
     /**
-     * The largest network configuration accepted on stdin. A real one is a few kilobytes; anything
-     * near this is a mistake or an attack, and answering it costs memory in a shared daemon.
-     */
-    public static final int MAX_CONFIG_BYTES = 1 << 20;
-
-    /**
      * Parses the network configuration a runtime sent on stdin: a JSON object of at most
-     * {@link #MAX_CONFIG_BYTES}, UTF-8 without a byte-order mark and without NUL bytes (which a shell
+     * {@link CniSpec#MAX_CONFIG_BYTES}, UTF-8 without a byte-order mark and without NUL bytes (which a shell
      * in front of the plugin could not pass on faithfully).
      *
      * @throws IpamException code 6 otherwise
      */
     public static Map<String, Object> parseConfig(byte[] stdin) {
-        if (stdin.length > MAX_CONFIG_BYTES) {
-            throw new IpamException(IpamException.DECODING_FAILURE,
-                    "network configuration is over the limit of " + MAX_CONFIG_BYTES + " bytes", stdin.length + " bytes");
+        if (stdin.length > CniSpec.MAX_CONFIG_BYTES) {
+            throw new IpamException(IpamException.DECODING_FAILURE, CniSpec.OVERSIZE_MSG, "");
         }
         for (byte b : stdin) {
             if (b == 0) {
-                throw new IpamException(IpamException.DECODING_FAILURE, "network configuration holds a NUL byte", "");
+                throw new IpamException(IpamException.DECODING_FAILURE, CniSpec.NUL_MSG, "");
             }
         }
         if (stdin.length >= 3 && (stdin[0] & 0xFF) == 0xEF && (stdin[1] & 0xFF) == 0xBB && (stdin[2] & 0xFF) == 0xBF) {
