@@ -124,7 +124,7 @@ public final class Ipam implements AutoCloseable {
             boolean clean = rollback(allocator, taken, owner, n);
             if (clean && !(e instanceof IpamException i && i.code() == IpamException.TRY_AGAIN_LATER)) {
                 // the outcome is known and undone: the journal goes back to what it was
-                before.ifPresentOrElse(r -> journal.write(n.name(), r), () -> journal.remove(n.name(), owner.attachment()));
+                before.ifPresentOrElse(r -> journal.write(n.name(), r), () -> journal.forgetIntent(n.name(), owner.attachment()));
             }
             throw e;
         }

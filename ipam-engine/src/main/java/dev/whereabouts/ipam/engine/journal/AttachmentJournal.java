@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node-local record of attachments that hold addresses, one file per attachment under
@@ -27,6 +30,8 @@ import java.util.List;
  * the old state or the new one.
  */
 public final class AttachmentJournal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AttachmentJournal.class);
 
     private final Path dir;
 
@@ -55,10 +60,12 @@ public final class AttachmentJournal {
                 Files.createDirectories(file.getParent()); // throws when it exists, so only when needed
             }
             Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(JournalCodec.encode(record)));
-                ch.force(true);
+            try {
+                writeSynced(tmp, JournalCodec.encode(record));
+            } catch (NoSuchFileException e) {
+                // a failed ADD of another attachment tidied the empty directory away meanwhile
+                Files.createDirectories(file.getParent());
+                writeSynced(tmp, JournalCodec.encode(record));
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -68,6 +75,30 @@ public final class AttachmentJournal {
             syncDirectory(file.getParent());
         } catch (IOException e) {
             throw new IpamException(IpamException.IO_FAILURE, "could not write attachment journal", file.toString(), e);
+        }
+    }
+
+    private static void writeSynced(Path file, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            ch.force(true);
+        }
+    }
+
+    /**
+     * Takes back the intent of an ADD that failed before anything was written (a config the store
+     * refused, say): the record goes, and so does the network's directory when the intent made it
+     * and nothing else is in it, so that a refused call leaves no trace.
+     */
+    public void forgetIntent(String network, AttachmentId attachment) {
+        remove(network, attachment);
+        try {
+            Files.delete(file(network, attachment).getParent());
+        } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+            // other attachments of the network live here, or it is already gone: either is fine
+        } catch (IOException e) {
+            LOG.debug("could not tidy the empty journal directory of network {}: {}", network, e.toString());
         }
     }
 
