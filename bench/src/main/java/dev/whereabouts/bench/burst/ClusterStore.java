@@ -1,17 +1,16 @@
 package dev.whereabouts.bench.burst;
 
+import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.ipam.api.IpAddress;
 import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
-import dev.whereabouts.ipam.spi.StoreProvider;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * A store backend the burst runs on: it starts the backend, tells the plugin how to reach it, counts
@@ -65,13 +64,10 @@ public interface ClusterStore extends AutoCloseable {
         return held;
     }
 
-    /** A fresh SPI client on the store (found by {@link #name()}'s datastore through ServiceLoader). */
+    /** A fresh SPI client on the store (found by {@link #name()}'s datastore, as the plugin finds it). */
     default IpamStore open() {
         String datastore = name().equals("kubernetes-mock") ? "kubernetes" : name();
-        StoreProvider provider = ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.name().equals(datastore)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no '" + datastore + "' StoreProvider on the path"));
-        return provider.open(storeConfig());
+        return StoreProviders.discovered().open(datastore, storeConfig());
     }
 
     /** Stops the backend and deletes its data. */

@@ -1,10 +1,10 @@
 package dev.whereabouts.bench.fault;
 
+import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.bench.load.EtcdServer;
 import dev.whereabouts.bench.load.MockApiServer;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
-import dev.whereabouts.ipam.spi.StoreProvider;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * A store the suite breaks: how the plugin reaches it, how to break and heal it, and a client that
@@ -36,10 +35,7 @@ sealed interface FaultBackend extends AutoCloseable {
     void close();
 
     private static IpamStore open(String datastore, StoreConfig config) {
-        return ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.name().equals(datastore)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no '" + datastore + "' StoreProvider on the path"))
-                .open(config);
+        return StoreProviders.discovered().open(datastore, config);
     }
 
     /** A real etcd; paused with SIGSTOP, or killed and restarted on the same ports and data. */

@@ -1,15 +1,14 @@
 package dev.whereabouts.bench.load;
 
+import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
-import dev.whereabouts.ipam.spi.StoreProvider;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * A real single-member etcd ({@link EtcdServer}) and the {@code etcd} store found through
- * {@link ServiceLoader} as the plugin finds it.
+ * the engine's store registry as the plugin finds it.
  *
  * <p>The data directory defaults to the system temp directory; {@code -Dbench.etcd.dir=/dev/shm}
  * takes fsync out of the picture to measure the client side alone.
@@ -17,14 +16,12 @@ import java.util.ServiceLoader;
 public final class EtcdTarget implements LoadTarget {
 
     private final EtcdServer server;
-    private final StoreProvider provider;
+    private final StoreProviders providers;
 
     /** Starts etcd and waits until it answers {@code /health}. */
     public EtcdTarget() {
         this.server = new EtcdServer(Path.of(System.getProperty("bench.etcd.dir", System.getProperty("java.io.tmpdir"))));
-        this.provider = ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.name().equals("etcd")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no 'etcd' StoreProvider on the path (store-etcd)"));
+        this.providers = StoreProviders.discovered();
     }
 
     @Override
@@ -34,7 +31,7 @@ public final class EtcdTarget implements LoadTarget {
 
     @Override
     public IpamStore open() {
-        return provider.open(new StoreConfig(Map.of("etcd_host", server.endpoint(),
+        return providers.open("etcd", new StoreConfig(Map.of("etcd_host", server.endpoint(),
                 "etcd_prefix", "/bench", "etcd_timeout_ms", 30_000)));
     }
 

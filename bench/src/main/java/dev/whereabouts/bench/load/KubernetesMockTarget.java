@@ -1,8 +1,8 @@
 package dev.whereabouts.bench.load;
 
+import dev.whereabouts.ipam.engine.StoreProviders;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
-import dev.whereabouts.ipam.spi.StoreProvider;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,18 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * fabric8's mock API server in CRUD mode ({@link MockApiServer}) in this JVM, and the
- * {@code kubernetes} store found through {@link ServiceLoader} and pointed at it by a kubeconfig
+ * {@code kubernetes} store found through the engine's store registry and pointed at it by a kubeconfig
  * file, as the installer would write one.
  */
 public final class KubernetesMockTarget implements LoadTarget {
 
     private final MockApiServer server;
     private final Path kubeconfig;
-    private final StoreProvider provider;
+    private final StoreProviders providers;
 
     /** Starts the mock server and installs the CRDs. */
     public KubernetesMockTarget() {
@@ -32,9 +31,7 @@ public final class KubernetesMockTarget implements LoadTarget {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        provider = ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.name().equals("kubernetes")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no 'kubernetes' StoreProvider on the path (store-kubernetes)"));
+        providers = StoreProviders.discovered();
     }
 
     @Override
@@ -44,7 +41,7 @@ public final class KubernetesMockTarget implements LoadTarget {
 
     @Override
     public IpamStore open() {
-        return provider.open(new StoreConfig(Map.of("kubernetes", Map.of("kubeconfig", kubeconfig.toString()))));
+        return providers.open("kubernetes", new StoreConfig(Map.of("kubernetes", Map.of("kubeconfig", kubeconfig.toString()))));
     }
 
     @Override

@@ -113,7 +113,17 @@ public final class StoreProviders {
      * @throws IpamException code 7 when no provider has that name, else whatever the provider throws
      */
     public IpamStore open(StoreConfig section) {
-        return provider(datastore(section)).open(section);
+        return open(datastore(section), section);
+    }
+
+    /**
+     * Opens a new store of the named provider on {@code section}; the caller closes it. For tools
+     * whose sections name no {@code datastore} (test and load harnesses).
+     *
+     * @throws IpamException code 7 when no provider has that name, else whatever the provider throws
+     */
+    public IpamStore open(String datastore, StoreConfig section) {
+        return provider(datastore).open(section);
     }
 
     /**
