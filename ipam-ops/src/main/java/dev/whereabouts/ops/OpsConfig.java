@@ -24,7 +24,7 @@ import java.util.Map;
 public final class OpsConfig {
 
     /** Where the installer writes the flat file on every node. */
-    public static final Path DEFAULT_FLAT_FILE = Path.of("/etc/cni/net.d/whereabouts.d/whereabouts.conf");
+    public static final Path DEFAULT_FLAT_FILE = Path.of(ConfigFiles.NODE_FLAT_FILE);
 
     private OpsConfig() {}
 

@@ -5,7 +5,7 @@ import dev.whereabouts.cni.launcher.client.NativeExit;
 import dev.whereabouts.cni.launcher.client.SocketPath;
 import dev.whereabouts.cni.launcher.daemon.Daemon;
 import dev.whereabouts.cni.launcher.daemon.MetricsEndpoint;
-import dev.whereabouts.cni.launcher.log.LogLevel;
+import dev.whereabouts.ipam.engine.LogLevel;
 import dev.whereabouts.cni.launcher.log.Logs;
 import dev.whereabouts.controllers.Controllers;
 import dev.whereabouts.ipam.engine.Ipam;

@@ -12,6 +12,14 @@ import java.util.Objects;
  */
 public record AttachmentId(String containerId, String ifName) {
 
+    /**
+     * The CNI library's rule for container ids and network names, which also makes them safe as file
+     * names: {@code ^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$}.
+     *
+     * @since 0.2
+     */
+    public static final java.util.regex.Pattern ID_PATTERN = java.util.regex.Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$");
+
     /** Rejects nulls. */
     public AttachmentId {
         Objects.requireNonNull(containerId, "containerId");

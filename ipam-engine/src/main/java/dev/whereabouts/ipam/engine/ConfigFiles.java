@@ -15,6 +15,9 @@ import java.util.Map;
  */
 public final class ConfigFiles {
 
+    /** Where the installer writes the flat file on a node, and the plugin's second place to look. */
+    public static final String NODE_FLAT_FILE = "/etc/cni/net.d/whereabouts.d/whereabouts.conf";
+
     private ConfigFiles() {}
 
     /**

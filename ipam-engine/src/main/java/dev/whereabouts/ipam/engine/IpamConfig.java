@@ -17,6 +17,9 @@ import java.util.Optional;
  */
 public final class IpamConfig {
 
+    /** Where the node daemon listens unless {@code daemon_socket} says otherwise (a compile-time constant: the client inlines it). */
+    public static final String DEFAULT_DAEMON_SOCKET = "/run/whereabouts/daemon.sock";
+
     private final NetworkConfig network;
 
     IpamConfig(NetworkConfig network) {
@@ -58,7 +61,7 @@ public final class IpamConfig {
     }
 
     /** {@code log_level} in lower case: {@code debug} (default), {@code verbose}, {@code error} or {@code panic}. */
-    public String logLevel() {
+    public LogLevel logLevel() {
         return network.ipam().logLevel();
     }
 

@@ -121,7 +121,7 @@ class ConfigVectorsTest {
                     List<Object> inputs = Vectors.list(c, "input");
                     for (int i = 0; i < inputs.size(); i++) {
                         String level = new ConfigLoader(List.of()).load(ConfigLoaderTest.net("\"log_level\":\"" + inputs.get(i) + "\"")
-                                .getBytes(StandardCharsets.UTF_8), "", Map.of()).ipam().logLevel();
+                                .getBytes(StandardCharsets.UTF_8), "", Map.of()).ipam().logLevel().label();
                         String want = c.get("expect") instanceof List<?> l ? (String) l.get(i) : "debug";
                         assertEquals(want, level);
                     }

@@ -1,6 +1,8 @@
 package dev.whereabouts.ops.install;
 
+import dev.whereabouts.ipam.engine.IpamConfig;
 import dev.whereabouts.ops.schedule.CronSchedule;
+import dev.whereabouts.store.kubernetes.client.KubernetesClients;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,10 +75,10 @@ public record InstallSettings(Path pluginSource, Path hostBinDir, Path hostConfD
                 Path.of(env.getOrDefault("CNI_BIN_DIR", "/host/opt/cni/bin")),
                 Path.of(env.getOrDefault("CNI_CONF_DIR", "/host/etc/cni/net.d")),
                 Path.of(env.getOrDefault("CNI_CONF_DIR_ON_HOST", "/etc/cni/net.d")),
-                serviceAccountDir, server, ns.isEmpty() ? "kube-system" : ns,
+                serviceAccountDir, server, ns.isEmpty() ? KubernetesClients.DEFAULT_NAMESPACE : ns,
                 env.getOrDefault("NODENAME", ""),
                 env.getOrDefault("WHEREABOUTS_RECONCILER_CRON", CronSchedule.DEFAULT_EXPRESSION),
-                Path.of(env.getOrDefault("WHEREABOUTS_DAEMON_SOCKET", "/run/whereabouts/daemon.sock")),
+                Path.of(env.getOrDefault("WHEREABOUTS_DAEMON_SOCKET", IpamConfig.DEFAULT_DAEMON_SOCKET)),
                 "true".equalsIgnoreCase(env.getOrDefault("SKIP_TLS_VERIFY", "false")),
                 installAs(env.getOrDefault("WHEREABOUTS_INSTALL_AS", "")));
     }

@@ -1,5 +1,6 @@
 package dev.whereabouts.store.file;
 
+import dev.whereabouts.ipam.api.AttachmentId;
 import dev.whereabouts.ipam.api.InvalidConfigException;
 import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.Owner;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
 final class Names {
 
     /** CNI spec: container ids and (since 1.1) network names. */
-    private static final Pattern ID = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$");
+    private static final Pattern ID = AttachmentId.ID_PATTERN;
     private static final int MAX_NAME = 200;
 
     private Names() {}
@@ -27,7 +28,7 @@ final class Names {
         }
         if (value.length() > MAX_NAME || !ID.matcher(value).matches()) {
             throw new InvalidConfigException(field, printable(value),
-                    "the file store needs a name matching ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$ of at most " + MAX_NAME + " characters");
+                    "the file store needs a name matching " + ID.pattern() + " of at most " + MAX_NAME + " characters");
         }
     }
 
@@ -39,7 +40,7 @@ final class Names {
     static void checkOwner(Owner owner) {
         String id = owner.containerId();
         if (!id.isEmpty() && !ID.matcher(id).matches()) {
-            throw badEnv("CNI_CONTAINERID", id, "must match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$");
+            throw badEnv("CNI_CONTAINERID", id, "must match " + ID.pattern());
         }
         String ifName = owner.ifName();
         if (!ifName.isEmpty() && !validIfName(ifName)) {

@@ -1,5 +1,6 @@
 package dev.whereabouts.cni.launcher.client;
 
+import dev.whereabouts.ipam.engine.IpamConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.Map;
 public final class SocketPath {
 
     /** Same default as the engine's {@code daemon_socket}. */
-    public static final String DEFAULT = "/run/whereabouts/daemon.sock";
+    public static final String DEFAULT = IpamConfig.DEFAULT_DAEMON_SOCKET;
     static final String ENV = "WHEREABOUTS_DAEMON_SOCKET";
 
     private SocketPath() {

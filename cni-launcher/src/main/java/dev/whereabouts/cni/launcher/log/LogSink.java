@@ -1,5 +1,6 @@
 package dev.whereabouts.cni.launcher.log;
 
+import dev.whereabouts.ipam.engine.LogLevel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,8 @@ public final class LogSink {
     }
 
     /** Applies {@code log_file} and {@code log_level} from the loaded config. */
-    public void configure(Optional<Path> logFile, String logLevel) {
-        LogLevel.parse(logLevel).ifPresent(l -> level = l);
+    public void configure(Optional<Path> logFile, LogLevel logLevel) {
+        level = logLevel;
         file = logFile.orElse(null);
     }
 

@@ -1,5 +1,6 @@
 package dev.whereabouts.cni.launcher.log;
 
+import dev.whereabouts.ipam.engine.LogLevel;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.util.function.Supplier;

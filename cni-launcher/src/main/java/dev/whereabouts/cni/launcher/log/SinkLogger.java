@@ -1,5 +1,6 @@
 package dev.whereabouts.cni.launcher.log;
 
+import dev.whereabouts.ipam.engine.LogLevel;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.LegacyAbstractLogger;

@@ -1,5 +1,6 @@
 package dev.whereabouts.cni.launcher.log;
 
+import dev.whereabouts.ipam.engine.LogLevel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,7 @@ class LogSinkTest {
         var err = new ByteArrayOutputStream();
         var sink = new LogSink(err, LogLevel.DEBUG);
         Path file = dir.resolve("w.log");
-        sink.configure(Optional.of(file), "Error");
+        sink.configure(Optional.of(file), LogLevel.ERROR);
         Logs.with(sink, () -> {
             var log = LoggerFactory.getLogger("t");
             log.debug("hidden {}", 1);
@@ -34,10 +35,11 @@ class LogSinkTest {
     }
 
     @Test
-    void unknownLevelKeepsTheCurrentOne() {
+    void theConfigsLevelBecomesTheThreshold() {
+        // log_level is parsed (and an unknown one reported) by the engine; the sink takes the value
         var sink = new LogSink(new ByteArrayOutputStream(), LogLevel.VERBOSE);
-        sink.configure(Optional.empty(), "loud");
-        assertEquals(LogLevel.VERBOSE, sink.level());
+        sink.configure(Optional.empty(), LogLevel.PANIC);
+        assertEquals(LogLevel.PANIC, sink.level());
         assertTrue(LogLevel.ERROR.admits(LogLevel.PANIC));
     }
 }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
     /** The rule the CNI library applies to network names and container ids. */
-    public static final Pattern ID = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$");
+    public static final Pattern ID = AttachmentId.ID_PATTERN;
 
     /** Stdin that passed the top-level checks, parsed (the maps are only ever read). */
     private record TopLevel(Fields fields, String version, String name, Fields inline) {}

@@ -23,8 +23,8 @@ public final class FlatFile {
     /** Upstream's search locations after the inline {@code configuration_path}. */
     static final List<Path> DEFAULT_LOCATIONS = List.of(
             Path.of("/etc/kubernetes/cni/net.d/whereabouts.d/whereabouts.conf"),
-            Path.of("/etc/cni/net.d/whereabouts.d/whereabouts.conf"),
-            Path.of("/host/etc/cni/net.d/whereabouts.d/whereabouts.conf"));
+            Path.of(dev.whereabouts.ipam.engine.ConfigFiles.NODE_FLAT_FILE),
+            Path.of("/host" + dev.whereabouts.ipam.engine.ConfigFiles.NODE_FLAT_FILE));
 
     private FlatFile() {}
 

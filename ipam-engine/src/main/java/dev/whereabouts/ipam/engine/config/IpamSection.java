@@ -1,5 +1,6 @@
 package dev.whereabouts.ipam.engine.config;
 
+import dev.whereabouts.ipam.engine.LogLevel;
 import dev.whereabouts.ipam.api.IpAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import java.util.OptionalInt;
  * @param nodeRanges {@code node_ranges}: ranges taken from the Node object, when set
  * @param ipv4Namespaces {@code ipv4_namespaces}: when set, only pods of these namespaces get IPv4
  * @param logFile {@code log_file}
- * @param logLevel {@code log_level}, lower case, default {@code debug}
+ * @param logLevel {@code log_level}, default {@code debug}
  * @param reconcilerCronExpression {@code reconciler_cron_expression} or {@code ""}
  * @param configurationPath {@code configuration_path} after the merge
  * @param datastore {@code datastore}, default {@code kubernetes}
@@ -35,7 +36,7 @@ import java.util.OptionalInt;
 public record IpamSection(List<RangeConfig> ranges, Optional<IpAddress> gateway, List<Map<String, Object>> routes,
         Map<String, Object> dns, List<StaticAddress> addresses, String networkName, boolean overlappingRanges,
         OptionalInt nodeSliceSize, Optional<NodeRangesConfig> nodeRanges,
-        Optional<Ipv4Namespaces> ipv4Namespaces, Optional<Path> logFile, String logLevel, String reconcilerCronExpression,
+        Optional<Ipv4Namespaces> ipv4Namespaces, Optional<Path> logFile, LogLevel logLevel, String reconcilerCronExpression,
         Optional<String> configurationPath, String datastore, Path daemonSocket, Path attachmentsDir,
         Duration storeTimeout, Optional<Path> flatFile, Map<String, Object> section) {
 

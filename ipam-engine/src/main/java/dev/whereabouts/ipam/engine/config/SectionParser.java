@@ -4,17 +4,16 @@ import dev.whereabouts.ipam.api.Cidr;
 import dev.whereabouts.ipam.api.InvalidConfigException;
 import dev.whereabouts.ipam.api.IpAddress;
 import dev.whereabouts.ipam.api.IpamException;
+import dev.whereabouts.ipam.engine.LogLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +21,7 @@ import org.slf4j.LoggerFactory;
 final class SectionParser {
 
     private static final Logger LOG = LoggerFactory.getLogger(SectionParser.class);
-    private static final Set<String> LEVELS = Set.of("debug", "verbose", "error", "panic");
-    static final String DEFAULT_SOCKET = "/run/whereabouts/daemon.sock";
+    static final String DEFAULT_SOCKET = dev.whereabouts.ipam.engine.IpamConfig.DEFAULT_DAEMON_SOCKET;
     static final String DEFAULT_ATTACHMENTS = "/var/lib/cni/whereabouts/attachments";
     static final long DEFAULT_TIMEOUT_MS = 10_000;
     static final long MAX_TIMEOUT_MS = 86_400_000;
@@ -63,11 +61,10 @@ final class SectionParser {
                         "ipam.addresses", addresses.size() + " addresses", "");
             }
         }
-        String level = f.string("log_level").map(l -> l.toLowerCase(Locale.ROOT)).orElse("debug");
-        if (!LEVELS.contains(level)) {
-            LOG.warn("log_level '{}' is not one of {}; keeping debug", level, LEVELS);
-            level = "debug";
-        }
+        LogLevel level = f.string("log_level").map(text -> LogLevel.parse(text).orElseGet(() -> {
+            LOG.warn("log_level '{}' is not one of debug, verbose, error, panic; keeping debug", text);
+            return LogLevel.DEBUG;
+        })).orElse(LogLevel.DEBUG);
         // The store's own fields (kubernetes.*, etcd_*, file.*) are its provider's to check.
         long timeout = f.number("store_timeout_ms").orElse(DEFAULT_TIMEOUT_MS);
         if (timeout <= 0 || timeout > MAX_TIMEOUT_MS) {

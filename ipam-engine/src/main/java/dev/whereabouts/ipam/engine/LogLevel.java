@@ -1,9 +1,14 @@
-package dev.whereabouts.cni.launcher.log;
+package dev.whereabouts.ipam.engine;
 
 import java.util.Locale;
 import java.util.Optional;
 
-/** Upstream whereabouts' log levels, most severe first; a threshold lets through itself and above. */
+/**
+ * Upstream whereabouts' log levels, most severe first; a threshold lets through itself and above.
+ * {@code log_level} is parsed into one at load time, so nothing downstream compares strings.
+ *
+ * @since 0.2
+ */
 public enum LogLevel {
     PANIC, ERROR, VERBOSE, DEBUG;
 
@@ -31,7 +36,7 @@ public enum LogLevel {
     }
 
     /** SLF4J levels onto upstream's four: info is "verbose", warn counts as error. */
-    static LogLevel of(org.slf4j.event.Level level) {
+    public static LogLevel of(org.slf4j.event.Level level) {
         return switch (level) {
             case ERROR, WARN -> ERROR;
             case INFO -> VERBOSE;
