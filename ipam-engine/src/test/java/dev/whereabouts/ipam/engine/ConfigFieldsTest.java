@@ -65,9 +65,9 @@ class ConfigFieldsTest {
     void loggingFields() {
         IpamSection s = ipam("\"log_file\":\"/tmp/whereabouts.log\",\"log_level\":\"VERbose\"");
         assertEquals(Optional.of(Path.of("/tmp/whereabouts.log")), s.logFile());
-        assertEquals("verbose", s.logLevel());
-        assertEquals("debug", ipam("").logLevel());
-        assertEquals("debug", ipam("\"log_level\":\"XXXX\"").logLevel());
+        assertEquals("verbose", s.logLevel().label());
+        assertEquals("debug", ipam("").logLevel().label());
+        assertEquals("debug", ipam("\"log_level\":\"XXXX\"").logLevel().label());
         assertEquals(Optional.empty(), ipam("").logFile());
     }
 
@@ -135,7 +135,7 @@ class ConfigFieldsTest {
             assertEquals("1.0.0", c.cniVersion());
             assertEquals("mynet", c.name());
             assertEquals("file", c.datastore());
-            assertEquals("error", c.logLevel());
+            assertEquals("error", c.logLevel().label());
             assertEquals("ns/p", c.podRef());
             assertEquals(List.of(Cidr.parse("10.0.0.0/24")), c.ranges());
             assertEquals("file", c.storeConfig().string("datastore").orElseThrow());

@@ -79,7 +79,7 @@ class ConfigVectorsTest {
         }
         NetworkConfig n = loader.load(stdin, cniArgs, Map.of());
         if (expect.containsKey("logLevel")) {
-            assertEquals(expect.get("logLevel"), n.ipam().logLevel());
+            assertEquals(expect.get("logLevel"), n.ipam().logLevel().label());
         }
         if (expect.containsKey("logFile")) {
             assertEquals(Optional.of(Path.of((String) expect.get("logFile"))), n.ipam().logFile());

@@ -56,7 +56,7 @@ class FlatFileTest {
                 + "\"leader_lease_duration\":3000");
         assertEquals(Optional.of(flat), n.ipam().flatFile());
         assertEquals(Optional.of(IpAddress.parse("192.168.10.1")), n.ipam().gateway());
-        assertEquals("debug", n.ipam().logLevel());
+        assertEquals("debug", n.ipam().logLevel().label());
         assertEquals(Optional.of(Path.of("/tmp/whereabouts.log")), n.ipam().logFile());
         assertEquals(Optional.of("/etc/k.kubeconfig"), n.ipam().kubeconfig());
         assertEquals(Map.of("kubeconfig", "/etc/k.kubeconfig", "k8s_api_root", "https://inline"),
