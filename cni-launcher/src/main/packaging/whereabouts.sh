@@ -70,6 +70,12 @@ sock=$WHEREABOUTS_DAEMON_SOCKET
 if [ -z "$sock" ]; then
   re='"daemon_socket"[[:space:]]*:[[:space:]]*"([^"\\]*)"'
   [[ $stdin =~ $re ]] && sock=${BASH_REMATCH[1]}
+  # else the node flat file's, where the installer writes it (ConfigFiles.NODE_FLAT_FILE)
+  if [ -z "$sock" ]; then
+    wa_flat=
+    IFS= read -r -d '' wa_flat 2>/dev/null < /etc/cni/net.d/whereabouts.d/whereabouts.conf
+    [[ $wa_flat =~ $re ]] && sock=${BASH_REMATCH[1]}
+  fi
 fi
 sock=${sock:-/run/whereabouts/daemon.sock}
 

@@ -1,13 +1,17 @@
 package dev.whereabouts.cni.launcher.client;
 
+import dev.whereabouts.ipam.engine.ConfigFiles;
 import dev.whereabouts.ipam.engine.IpamConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Finds the daemon socket without a JSON library: env {@code WHEREABOUTS_DAEMON_SOCKET}, else the
- * string value of the first {@code "daemon_socket"} key in stdin, else the default.
+ * string value of the first {@code "daemon_socket"} key in stdin, else the one in the node's flat
+ * file (where the installer writes it), else the default.
  *
  * <p>The scan only has to agree with the daemon's real parser for well-formed configs; a config
  * that fools it connects to a socket that does not exist, and the call then runs in-process where
@@ -24,12 +28,28 @@ public final class SocketPath {
 
     /** The socket to try for this call. */
     public static Path find(Map<String, String> env, byte[] stdin) {
+        return find(env, stdin, Path.of(ConfigFiles.NODE_FLAT_FILE));
+    }
+
+    static Path find(Map<String, String> env, byte[] stdin, Path flatFile) {
         String fromEnv = env.get(ENV);
         if (fromEnv != null && !fromEnv.isEmpty()) {
             return Path.of(fromEnv);
         }
         String fromConfig = scan(new String(stdin, StandardCharsets.UTF_8), "daemon_socket");
+        if (fromConfig == null || fromConfig.isEmpty()) {
+            fromConfig = fromFlatFile(flatFile);
+        }
         return Path.of(fromConfig == null || fromConfig.isEmpty() ? DEFAULT : fromConfig);
+    }
+
+    /** A few hundred bytes, read only when stdin names no socket; a missing file is the usual case off Kubernetes. */
+    private static String fromFlatFile(Path flatFile) {
+        try {
+            return scan(Files.readString(flatFile), "daemon_socket");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The string value after {@code "key"} and a colon, or null. Handles the usual escapes. */

@@ -40,4 +40,15 @@ class SocketPathTest {
                 "daemon_socket"));
         assertNull(SocketPath.scan("{\"daemon_socket\":\"unterminated", "daemon_socket"));
     }
+
+    @Test
+    void theNodeFlatFileNamesTheSocketWhenStdinDoesNot(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path flat = dir.resolve("whereabouts.conf");
+        java.nio.file.Files.writeString(flat, "{\"datastore\":\"kubernetes\",\"daemon_socket\":\"/run/custom/d.sock\"}");
+        byte[] plain = "{\"ipam\":{}}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(Path.of("/run/custom/d.sock"), SocketPath.find(Map.of(), plain, flat));
+        assertEquals(Path.of("/c.sock"), SocketPath.find(Map.of(), "{\"daemon_socket\":\"/c.sock\"}".getBytes(StandardCharsets.UTF_8), flat),
+                "the network's own setting wins");
+        assertEquals(Path.of(SocketPath.DEFAULT), SocketPath.find(Map.of(), plain, dir.resolve("absent.conf")));
+    }
 }
