@@ -1,5 +1,7 @@
 package dev.whereabouts.ipam.engine;
 
+import dev.whereabouts.ipam.spi.IpamStore;
+import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.api.AttachmentId;
 import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.PoolKey;
@@ -31,6 +33,29 @@ final class Cleanup {
                 errors.add(new IpamException(e.code(), "releasing " + attachment + " in pool " + key + ": "
                         + e.getMessage(), e.details(), e));
             }
+        }
+    }
+
+    /**
+     * Removes the reservations the attachment still holds in these pools' ranges once its pool
+     * entries are gone. They exist only after an ADD whose outcome was unknown: the store created a
+     * reservation, then neither the pool write nor its rollback reached it. Reading every
+     * reservation is costly, so callers do this only for such attachments (journal state ADDING,
+     * or a queued release).
+     */
+    static void sweepReservations(IpamStore store, Set<PoolKey> pools, AttachmentId attachment,
+            List<IpamException> errors) {
+        try {
+            for (Reservation r : store.reservations()) {
+                if (attachment.owns(r.owner()) && pools.stream()
+                        .anyMatch(p -> p.networkName().equals(r.networkName()) && p.range().contains(r.ip()))
+                        && store.removeReservation(r)) {
+                    LOG.info("removed reservation {} left by an ADD of {} whose outcome was unknown", r.ip(), attachment);
+                }
+            }
+        } catch (IpamException e) {
+            errors.add(new IpamException(e.code(), "sweeping the reservations of " + attachment + ": " + e.getMessage(),
+                    e.details(), e));
         }
     }
 

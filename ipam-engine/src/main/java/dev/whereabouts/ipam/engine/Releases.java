@@ -113,14 +113,20 @@ final class Releases {
                 LOG.warn("DEL {}: no pool for range {}: {}", attachment, r.range(), e.getMessage());
             }
         }
+        boolean outcomeUnknown = false;
         try {
-            journal.read(n.name(), attachment).ifPresent(rec -> rec.entries().forEach(e -> pools.add(e.pool())));
+            Optional<JournalRecord> rec = journal.read(n.name(), attachment);
+            rec.ifPresent(r -> r.entries().forEach(e -> pools.add(e.pool())));
+            outcomeUnknown = rec.map(r -> r.state() != JournalRecord.State.HELD).orElse(false);
         } catch (IpamException e) {
             LOG.warn("DEL {}: journal record unreadable, releasing in the configured ranges only: {}", attachment,
                     e.getMessage());
         }
         Cleanup.releaseEverywhere(new Allocator(store, n.ipam().overlappingRanges(), lanes), pools, attachment,
                 Deadline.after(n.ipam().storeTimeout()), errors);
+        if (outcomeUnknown && errors.isEmpty()) {
+            Cleanup.sweepReservations(store, pools, attachment, errors);
+        }
         if (errors.isEmpty()) {
             journal.remove(n.name(), attachment);
         }
@@ -163,6 +169,9 @@ final class Releases {
             rec.entries().forEach(e -> pools.add(e.pool()));
             Cleanup.releaseEverywhere(new Allocator(store, ref.overlappingRanges(), lanes), pools, rec.attachment(),
                     Deadline.after(ref.timeout()), errors);
+            if (errors.isEmpty()) {
+                Cleanup.sweepReservations(store, pools, rec.attachment(), errors);
+            }
         } catch (IpamException e) {
             errors.add(e);
         }
@@ -199,6 +208,9 @@ final class Releases {
             Set<PoolKey> pools = new LinkedHashSet<>();
             rec.entries().forEach(e -> pools.add(e.pool()));
             Cleanup.releaseEverywhere(allocator, pools, rec.attachment(), deadline, mine);
+            if (mine.isEmpty() && rec.state() != JournalRecord.State.HELD) {
+                Cleanup.sweepReservations(store, pools, rec.attachment(), mine);
+            }
             if (mine.isEmpty()) {
                 LOG.info("GC released {} of network {}", rec.attachment(), n.name());
                 journal.remove(n.name(), rec.attachment());

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Pools written by upstream before v0.8 hold entries without an interface name. They must still be
- * found: by container id on DEL, by pod reference on a re-ADD, else they leak and a pod that is
- * re-created gets a second address.
+ * What a DEL or re-ADD must still find although no ordinary ADD wrote it: entries without an
+ * interface name (upstream before v0.8), found by container id on DEL and by pod reference on a
+ * re-ADD; and the reservation an ADD of unknown outcome left without a pool entry.
  */
 class LegacyEntriesTest {
 
@@ -76,5 +76,21 @@ class LegacyEntriesTest {
         assertEquals(Map.of(HELD, LEGACY), store().allocations(POOL));
         IpAddress other = ipam.add(c, new Owner("sandbox-3", "net1", "ns/web-1")).ips().getFirst().address().address();
         assertEquals(IpAddress.parse("10.0.0.1"), other);
+    }
+
+    @Test
+    void aDelAfterAnAddOfUnknownOutcomeSweepsTheReservationItLeft() {
+        IpamConfig c = Conf.load(ipam, Conf.on(backend, attachments).range("10.0.0.0/24"));
+        Owner lost = new Owner("sandbox-7", "net1", "ns/web-7");
+        // The ADD's reservation landed, its pool write did not, and neither did the rollback.
+        store().commit(POOL, PoolVersion.ABSENT, new PoolChange(List.of(), List.of(),
+                List.of(new Reservation("", IpAddress.parse("10.0.0.9"), lost)), List.of()));
+        new dev.whereabouts.ipam.engine.journal.AttachmentJournal(attachments).write(c.name(),
+                new dev.whereabouts.ipam.engine.journal.JournalRecord(lost.attachment(), lost.podRef(),
+                        List.of(new dev.whereabouts.ipam.engine.journal.JournalRecord.Entry(POOL, null)),
+                        dev.whereabouts.ipam.engine.journal.JournalRecord.State.ADDING,
+                        dev.whereabouts.ipam.engine.journal.JournalRecord.StoreRef.NONE));
+        ipam.del(c, lost.attachment());
+        assertTrue(store().reservations().isEmpty(), "the orphan reservation went with the DEL");
     }
 }
