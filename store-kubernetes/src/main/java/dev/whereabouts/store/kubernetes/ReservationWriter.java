@@ -121,19 +121,27 @@ final class ReservationWriter {
         return claims;
     }
 
-    /** Releases every reservation at once; the ones that fail are logged (the reconciler removes them). */
+    /**
+     * Releases every reservation at once. When some could not be released the pool is already
+     * written, so the failure is thrown anyway: the caller's outcome becomes unknown, its DEL is
+     * queued, and the retry sweeps the reservations the attachment still holds.
+     */
     void releaseAll(List<Reservation> gone) {
+        java.util.Queue<RuntimeException> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
         try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Reservation r : gone) {
                 each.submit(() -> {
                     try {
                         release(r);
                     } catch (RuntimeException e) {
-                        LOG.warn("pool written, but reservation {} not released; the reconciler will: {}",
-                                r.objectName(), e.getMessage());
+                        LOG.warn("pool written, but reservation {} not released: {}", r.objectName(), e.getMessage());
+                        failures.add(e);
                     }
                 });
             }
+        }
+        if (!failures.isEmpty()) {
+            throw failures.peek();
         }
     }
 
