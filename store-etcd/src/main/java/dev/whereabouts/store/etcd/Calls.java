@@ -27,9 +27,11 @@ final class Calls {
     private final Duration timeout;
     private final String where;
     private final EtcdSettings settings;
+    private final Reconnect reconnect;
 
-    Calls(EtcdSettings settings) {
+    Calls(EtcdSettings settings, Reconnect reconnect) {
         this.settings = settings;
+        this.reconnect = reconnect;
         this.timeout = settings.timeout();
         this.where = "etcd " + settings.endpoints();
     }
@@ -63,6 +65,7 @@ final class Calls {
             throw new StoreUnavailableException(where + ": " + what + " did not finish within "
                     + timeout.toMillis() + " ms (etcd_timeout_ms)", null);
         }
+        reconnect.revive(deadline);
         CompletableFuture<T> future;
         try {
             future = call.get();

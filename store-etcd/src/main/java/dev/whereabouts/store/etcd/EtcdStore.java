@@ -57,7 +57,7 @@ final class EtcdStore implements IpamStore, ContentionLock {
     EtcdStore(EtcdSettings settings) {
         this.settings = settings;
         this.layout = new KeyLayout(settings.prefix());
-        this.calls = new Calls(settings);
+        this.calls = new Calls(settings, reconnect);
         // Our own daemon pool, so that close() can wait until its threads are gone.
         int id = CLIENTS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
