@@ -27,7 +27,7 @@ final class DataFiles {
 
     /** Whatever pool {@code file} holds, {@code null} when the file does not exist. */
     static PoolFile anyPool(Path file) throws IOException {
-        Optional<String> text = DurableFiles.read(file);
+        Optional<String> text = AtomicFiles.read(file);
         if (text.isEmpty()) {
             return null;
         }
@@ -40,7 +40,7 @@ final class DataFiles {
 
     /** The reservation in {@code file}, which must be where {@code layout} puts it. */
     static Optional<Reservation> reservation(Layout layout, Path file) throws IOException {
-        Optional<String> text = DurableFiles.read(file);
+        Optional<String> text = AtomicFiles.read(file);
         if (text.isEmpty()) {
             return Optional.empty();
         }

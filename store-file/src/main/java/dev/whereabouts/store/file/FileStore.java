@@ -90,7 +90,7 @@ final class FileStore implements IpamStore {
                 case CommitPlan.Taken t -> new CommitOutcome.ReservationTaken(t.holder());
                 case CommitPlan.Steps s -> {
                     if (s.steps().size() == 1) {
-                        DurableFiles.write(file, s.pool().text());
+                        AtomicFiles.write(file, s.pool().text());
                     } else {
                         Journal.commit(l, s.steps());
                     }
@@ -99,7 +99,7 @@ final class FileStore implements IpamStore {
                     for (IpAddress ip : change.remove()) {
                         HostLocalFiles.Entry gone = old.get(ip);
                         if (gone != null) {
-                            DurableFiles.delete(gone.file());
+                            AtomicFiles.delete(gone.file());
                             LOG.info("released {} reserved by host-local for {}", ip, gone.owner().attachment());
                         }
                     }
@@ -143,7 +143,7 @@ final class FileStore implements IpamStore {
             if (held.isEmpty() || !held.get().owner().sameAttachment(reservation.owner())) {
                 return false;
             }
-            DurableFiles.delete(file);
+            AtomicFiles.delete(file);
             return true;
         }));
     }
@@ -180,15 +180,15 @@ final class FileStore implements IpamStore {
             return layout;
         }
         Layout l = io(() -> {
-            DurableFiles.ensureDir(configuredDir);
+            AtomicFiles.ensureDir(configuredDir);
             return new Layout(configuredDir.toRealPath());
         });
         DirLock shared = DirLock.of(l.lockFile());
         io(() -> shared.call(lockTimeout, () -> {
-            DurableFiles.ensureDir(l.poolsDir());
-            DurableFiles.ensureDir(l.reservationsDir());
+            AtomicFiles.ensureDir(l.poolsDir());
+            AtomicFiles.ensureDir(l.reservationsDir());
             Journal.recover(l);
-            DurableFiles.removeTemps(l.writableDirs());
+            AtomicFiles.removeTemps(l.writableDirs());
             return null;
         }));
         layout = l;

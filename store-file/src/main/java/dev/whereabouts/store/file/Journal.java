@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * steps and deletes the journal. If the process dies in between, the next holder of the store lock
  * finds the journal and performs the steps again: each step is a whole-file replacement or a
  * deletion, so doing it twice is the same as doing it once. The commit therefore happened exactly
- * when the journal became durable; before that nothing changed.
+ * when the journal was renamed into place; before that nothing changed.
  */
 final class Journal {
 
@@ -26,9 +26,9 @@ final class Journal {
 
     /** Writes the journal, performs the steps in order, then removes the journal. */
     static void commit(Layout layout, List<FileOp> steps) throws IOException {
-        DurableFiles.write(layout.journal(), text(layout, steps));
+        AtomicFiles.write(layout.journal(), text(layout, steps));
         apply(steps);
-        DurableFiles.delete(layout.journal());
+        AtomicFiles.delete(layout.journal());
     }
 
     /** The journal's content for {@code steps}. */
@@ -48,12 +48,22 @@ final class Journal {
      * Finishes a commit that a dead process left half done. Call with the store lock held.
      *
      * @return whether there was one
-     * @throws IllegalArgumentException when the journal cannot be read: it was written atomically,
-     *     so damage means outside interference, and guessing could hand out an address twice
+     * @throws IllegalArgumentException when a complete journal cannot be read: it was written
+     *     atomically, so damage means outside interference, and guessing could hand out an address
+     *     twice
      */
     static boolean recover(Layout layout) throws IOException {
-        Optional<String> text = DurableFiles.read(layout.journal());
+        Optional<String> text = AtomicFiles.read(layout.journal());
         if (text.isEmpty()) {
+            return false;
+        }
+        if (RecordText.cutShort(text.get())) {
+            // Renamed into place whole, so only a power loss cuts it (nothing is synced). Its steps
+            // may have partly reached the disk: at worst a reservation no pool entry backs, whose
+            // holder died with the node, and which the reservation sweep removes.
+            LOG.warn("discarding {}: cut short by a power loss ({} bytes); its commit is dropped",
+                    layout.journal(), text.get().length());
+            AtomicFiles.delete(layout.journal());
             return false;
         }
         List<FileOp> steps = new ArrayList<>();
@@ -72,15 +82,15 @@ final class Journal {
         }
         LOG.warn("finishing an interrupted commit of {} step(s) from {}", steps.size(), layout.journal());
         apply(steps);
-        DurableFiles.delete(layout.journal());
+        AtomicFiles.delete(layout.journal());
         return true;
     }
 
     private static void apply(List<FileOp> steps) throws IOException {
         for (FileOp step : steps) {
             switch (step) {
-                case FileOp.Write w -> DurableFiles.write(w.path(), w.text());
-                case FileOp.Delete d -> DurableFiles.delete(d.path());
+                case FileOp.Write w -> AtomicFiles.write(w.path(), w.text());
+                case FileOp.Delete d -> AtomicFiles.delete(d.path());
             }
         }
     }

@@ -113,6 +113,18 @@ final class RecordText {
     }
 
     /**
+     * Whether {@code text} is what an unsynced write leaves after a power loss: empty, zero-filled
+     * blocks, or a prefix without the closing {@code end} line. {@link #write} never produces NUL.
+     */
+    static boolean cutShort(String text) {
+        if (text.isEmpty() || text.indexOf('\0') >= 0 || !text.endsWith("\n")) {
+            return true;
+        }
+        int lastStart = text.lastIndexOf('\n', text.length() - 2) + 1;
+        return !text.startsWith("end ", lastStart);
+    }
+
+    /**
      * Parses records written by {@link #write}; fields come back unescaped.
      *
      * @throws IllegalArgumentException when the text is not a complete file of that kind

@@ -67,15 +67,20 @@
  * which waits for the commit in flight or finishes a dead one.
  *
  * <h2>Crash safety</h2>
- * Every file is replaced by writing a sibling {@code .tmp-*} file, {@code force(true)}, an atomic
- * rename and an fsync of the directory. A change that touches only the pool is that single rename.
- * A change that also reserves or unreserves addresses is first written, with every file's complete
- * new content, to the journal (itself written the same way); the steps are then performed in the
- * order reservations, pool, unreservations, and the journal is deleted. The commit happens when the
- * journal becomes durable: a process killed at any point leaves either no journal (old state, plus
- * perhaps temp files) or a complete journal that the next lock holder replays (new state). Replay
- * is idempotent because every step is a whole-file write or a delete. Even without the journal the
- * step order could at worst leave a reservation that no pool entry backs, never two owners. Temp files
+ * Every file is replaced by writing a sibling {@code .tmp-*} file and renaming it over the target.
+ * A change that touches only the pool is that single rename. A change that also reserves or
+ * unreserves addresses is first written, with every file's complete new content, to the journal
+ * (itself written the same way); the steps are then performed in the order reservations, pool,
+ * unreservations, and the journal is deleted. The commit happens when the journal is renamed into
+ * place: a process killed at any point leaves either no journal (old state, plus perhaps temp files)
+ * or a complete journal that the next lock holder replays (new state). Replay is idempotent because
+ * every step is a whole-file write or a delete. Even without the journal the step order could at
+ * worst leave a reservation that no pool entry backs, never two owners.
+ *
+ * <p>Nothing is fsynced, as in host-local: a killed process loses nothing the kernel holds, and the
+ * holders of whatever a power loss undoes died with the node (a lost delete leaves an address that
+ * CNI GC or the reconciler reclaims). A journal that a power loss left empty or cut short is
+ * therefore read as no journal. Temp files
  * are removed under the lock when a store starts.
  */
 package dev.whereabouts.store.file;

@@ -19,6 +19,7 @@ import dev.whereabouts.ipam.api.StoreUnavailableException;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,9 +46,9 @@ class RecoveryTest {
         List<FileOp> steps = List.of(
                 new FileOp.Write(layout.reservationFile("", r.ip()), ReservationText.text(r)),
                 new FileOp.Write(layout.poolFile(key), pool.text()));
-        DurableFiles.write(layout.journal(), Journal.text(layout, steps));
+        AtomicFiles.write(layout.journal(), Journal.text(layout, steps));
         if (poolAlreadyWritten) {
-            DurableFiles.write(layout.poolFile(key), pool.text());
+            AtomicFiles.write(layout.poolFile(key), pool.text());
         }
         return layout;
     }
@@ -116,6 +117,18 @@ class RecoveryTest {
             assertEquals(IpamException.IO_FAILURE, e.code());
         }
         assertFalse(Files.exists(dir.resolveSibling("etc")));
+    }
+
+    @Test
+    void aJournalCutShortByAPowerLossIsDroppedAndTheStoreWorks() throws Exception {
+        String whole = "whereabouts-file-store journal 1\ndelete pools/_default/10.0.0.0-24\nend 1\n";
+        for (String cut : List.of("", "\0".repeat(4096), whole.substring(0, 40), whole.substring(0, whole.length() - 6))) {
+            Files.writeString(dir.resolve("journal"), cut, StandardCharsets.ISO_8859_1);
+            try (IpamStore store = Stores.open(dir)) {
+                assertEquals(PoolVersion.ABSENT, store.read(key).version());
+                assertFalse(Files.exists(dir.resolve("journal")));
+            }
+        }
     }
 
     @Test

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why it exists: pools are cluster-wide, but a runtime's CNI GC lists only the attachments
  * valid on <em>this</em> node, so GC may only release what this node handed out. The journal is
- * that list. Files are written to a temporary name, synced and renamed, so a crash leaves either
- * the old state or the new one.
+ * that list. Files are written to a temporary name and renamed, so a crash leaves either the old
+ * state or the new one. Nothing is fsynced: a killed daemon loses nothing the kernel holds, and
+ * after a power loss the attachments whose records it may undo are gone with the node; the
+ * reconciler reclaims what their pools still hold.
  */
 public final class AttachmentJournal {
 
@@ -61,28 +63,26 @@ public final class AttachmentJournal {
             }
             Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
             try {
-                writeSynced(tmp, JournalCodec.encode(record));
+                writeFile(tmp, JournalCodec.encode(record));
             } catch (NoSuchFileException e) {
                 // a failed ADD of another attachment tidied the empty directory away meanwhile
                 Files.createDirectories(file.getParent());
-                writeSynced(tmp, JournalCodec.encode(record));
+                writeFile(tmp, JournalCodec.encode(record));
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
-            syncDirectory(file.getParent());
         } catch (IOException e) {
             throw new IpamException(IpamException.IO_FAILURE, "could not write attachment journal", file.toString(), e);
         }
     }
 
-    private static void writeSynced(Path file, byte[] bytes) throws IOException {
+    private static void writeFile(Path file, byte[] bytes) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(java.nio.ByteBuffer.wrap(bytes));
-            ch.force(true);
         }
     }
 
@@ -186,15 +186,6 @@ public final class AttachmentJournal {
     /** The directory this journal lives in. */
     public Path directory() {
         return dir;
-    }
-
-    /** Makes the rename itself durable; best effort, as not every file system lets a directory be synced. */
-    private static void syncDirectory(Path directory) {
-        try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // The record is written; only its survival across a power loss is less certain.
-        }
     }
 
     private Path file(String network, AttachmentId a) {
