@@ -74,9 +74,9 @@ public final class RequiredPermissions {
                     "node-slice controller: informer on NADs with node_slice_size; ctl migration-check lists them"),
             new Permission("", "events", Set.of("create"), Scope.CLUSTER,
                     "pod controller: IPAddressGarbageCollected and IPAddressGarbageCollectionFailed on pods"),
-            new Permission("coordination.k8s.io", "leases", Set.of("get", "create", "update"), Scope.NAMESPACE,
+            new Permission("coordination.k8s.io", "leases", Set.of("get", "watch", "create", "update"), Scope.NAMESPACE,
                     "reconciler: ReconcilerLease '" + RECONCILER_LEASE + "' (optimistic updates); store-kubernetes:"
-                    + " PoolTurnLeases 'whereabouts-turn-<pool>' while a pool is contended; node-slice controller:"
+                    + " PoolTurnLeases 'whereabouts-turn-<pool>' while a pool is contended (watched by name while waiting); node-slice controller:"
                     + " Lease 'whereabouts-node-slice-controller' (one active replica)"));
 
     private RequiredPermissions() {}

@@ -237,6 +237,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
     @Override
     public void close() {
         lastSeen.clear();
+        turns.close();
         connection.close();
     }
 }

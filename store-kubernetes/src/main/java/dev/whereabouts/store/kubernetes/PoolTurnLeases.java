@@ -18,18 +18,24 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Turns on a contended pool through one {@code coordination.k8s.io/v1} Lease per pool, named
  * {@code whereabouts-turn-<pool>}: taken with a create or an update against the resourceVersion
  * just read (so two nodes cannot both take it), given back by clearing the holder, and valid for
- * {@link #HOLD} if a holder dies. Unlike upstream's one Lease for the whole cluster, only writers
- * of one pool wait for each other, and only while that pool is contended. Waiters poll with a short
- * jittered pause; the API server sees a few reads per waiter and turn, far less than the lost
- * races they replace.
+ * its {@code leaseDurationSeconds} ({@link #HOLD}) if a holder dies. Unlike upstream's one Lease for the whole cluster, only writers
+ * of one pool wait for each other, and only while that pool is contended.
+ *
+ * <p>Waiters do not poll: a {@link LeaseView} watches the Lease, and a waiter tries again only when
+ * it changed (given back, taken, gone) or its holder's hold ran out, with the version the event
+ * carried. So a turn costs the API server one update to take it, one to give it back and one
+ * failed update per node that raced for it, instead of a read every few tens of milliseconds per
+ * waiting node. Without a live watch, waiters fall back to polling with a jittered pause.
  */
-final class PoolTurnLeases implements ContentionLock {
+final class PoolTurnLeases implements ContentionLock, AutoCloseable {
 
     static final Duration HOLD = Duration.ofSeconds(2);
     static final String PREFIX = "whereabouts-turn-";
@@ -41,8 +47,17 @@ final class PoolTurnLeases implements ContentionLock {
             Resource<GenericKubernetesResource>> leases;
     private final String namespace;
     private final String identity = "whereabouts-" + UUID.randomUUID();
+    private final Duration hold;
+    /** One view per pool this node has waited for; kept, as a pool contended once tends to be again. */
+    private final ConcurrentHashMap<String, LeaseView> views = new ConcurrentHashMap<>();
 
     PoolTurnLeases(KubernetesClient client, String namespace) {
+        this(client, namespace, HOLD);
+    }
+
+    /** With {@code hold} as the time this node's turns last if it dies holding one (tests hold longer). */
+    PoolTurnLeases(KubernetesClient client, String namespace, Duration hold) {
+        this.hold = hold;
         this.leases = client.genericKubernetesResources(LEASE).inNamespace(namespace);
         this.namespace = namespace;
     }
@@ -53,12 +68,21 @@ final class PoolTurnLeases implements ContentionLock {
         long end = System.nanoTime() + maxWait.toNanos();
         try {
             while (System.nanoTime() - end < 0) {
-                Optional<GenericKubernetesResource> mine = tryTake(name);
+                LeaseView view = view(name);
+                long seen = view == null ? 0 : view.changes();
+                GenericKubernetesResource known = view == null ? null : view.latest();
+                Optional<GenericKubernetesResource> mine = tryTake(name, known, view);
                 if (mine.isPresent()) {
                     return Optional.of(() -> giveBack(mine.get()));
                 }
-                // Waiters poll: keep it well below what the holder's own requests need.
-                Thread.sleep(ThreadLocalRandom.current().nextLong(20, 60));
+                long left = end - System.nanoTime();
+                if (view != null && view.live()) {
+                    // Until the Lease changes, or its holder's hold runs out without a word.
+                    view.awaitChangeAfter(seen, Math.min(left, untilExpiry(view.latest())));
+                } else {
+                    Thread.sleep(Math.max(0, Math.min(TimeUnit.NANOSECONDS.toMillis(left),
+                            ThreadLocalRandom.current().nextLong(20, 60))));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -68,10 +92,43 @@ final class PoolTurnLeases implements ContentionLock {
         return Optional.empty();
     }
 
-    private Optional<GenericKubernetesResource> tryTake(String name) {
+    /** The view of {@code name}, opened on first use and again after its watch ended; null when none opens. */
+    private LeaseView view(String name) {
+        LeaseView view = views.get(name);
+        if (view != null && view.live()) {
+            return view;
+        }
+        if (view != null) {
+            views.remove(name, view);
+            view.close();
+        }
+        try {
+            LeaseView fresh = LeaseView.open(leases.withName(name));
+            LeaseView raced = views.putIfAbsent(name, fresh);
+            if (raced != null) {
+                fresh.close();
+                return raced;
+            }
+            return fresh;
+        } catch (KubernetesClientException e) {
+            return null; // poll instead
+        }
+    }
+
+    /**
+     * Takes the Lease if nobody else holds it. {@code known} is the Lease as the watch last showed
+     * it (null: read it); a stale one makes the update fail with 409, and the watch brings the news.
+     */
+    private Optional<GenericKubernetesResource> tryTake(String name, GenericKubernetesResource known, LeaseView view) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         try {
-            GenericKubernetesResource current = leases.withName(name).get();
+            GenericKubernetesResource current = known;
+            if (current == null) {
+                current = leases.withName(name).get();
+                if (current != null && view != null) {
+                    view.read(current);
+                }
+            }
             if (current == null) {
                 GenericKubernetesResource fresh = new GenericKubernetesResource();
                 fresh.setApiVersion("coordination.k8s.io/v1");
@@ -83,14 +140,38 @@ final class PoolTurnLeases implements ContentionLock {
             if (heldByOther(current, now)) {
                 return Optional.empty();
             }
-            current.setAdditionalProperty("spec", spec(identity, now));
-            return Optional.of(leases.resource(current).update()); // carries the resourceVersion read
+            GenericKubernetesResource mine = new GenericKubernetesResource();
+            mine.setApiVersion("coordination.k8s.io/v1");
+            mine.setKind("Lease");
+            mine.setMetadata(new ObjectMetaBuilder(current.getMetadata()).build()); // carries the resourceVersion the update is conditional on
+            mine.setAdditionalProperty("spec", spec(identity, now));
+            return Optional.of(leases.resource(mine).update());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return Optional.empty();
             }
             throw e;
         }
+    }
+
+    /** Nanoseconds until the holder of {@code lease} loses it by not renewing (the whole hold when unknown). */
+    private long untilExpiry(GenericKubernetesResource lease) {
+        if (lease != null && lease.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec) {
+            try {
+                Instant renewed = Instant.parse(String.valueOf(spec.get("renewTime")));
+                long nanos = Duration.between(Instant.now(), renewed.plus(declaredHold(spec))).toNanos();
+                return Math.max(TimeUnit.MILLISECONDS.toNanos(5), nanos);
+            } catch (DateTimeParseException e) {
+                // no holder: any change is worth a look
+            }
+        }
+        return hold.toNanos();
+    }
+
+    @Override
+    public void close() {
+        views.values().forEach(LeaseView::close);
+        views.clear();
     }
 
     private void giveBack(GenericKubernetesResource held) {
@@ -112,16 +193,22 @@ final class PoolTurnLeases implements ContentionLock {
         }
         try {
             Instant renewed = Instant.parse(String.valueOf(spec.get("renewTime")));
-            return renewed.plus(HOLD).isAfter(now);
+            return renewed.plus(declaredHold(spec)).isAfter(now);
         } catch (DateTimeParseException e) {
             return false;
         }
     }
 
-    private static Map<String, Object> spec(String holder, Instant renewTime) {
+    /** The hold its holder declared in {@code leaseDurationSeconds}, else ours. */
+    private Duration declaredHold(Map<?, ?> spec) {
+        return spec.get("leaseDurationSeconds") instanceof Number n && n.longValue() > 0
+                ? Duration.ofSeconds(n.longValue()) : hold;
+    }
+
+    private Map<String, Object> spec(String holder, Instant renewTime) {
         Map<String, Object> spec = new HashMap<>();
         spec.put("holderIdentity", holder);
-        spec.put("leaseDurationSeconds", HOLD.toSeconds());
+        spec.put("leaseDurationSeconds", hold.toSeconds());
         if (renewTime != null) {
             spec.put("acquireTime", renewTime.toString());
             spec.put("renewTime", renewTime.toString());

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.whereabouts.ipam.api.Cidr;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.spi.ContentionLock;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,5 +50,44 @@ class PoolTurnLeasesTest {
                 "a given-back turn names no holder");
         a.close();
         b.close();
+    }
+
+    @Test
+    void aWaitingClientSendsNothingUntilTheLeaseChangesThenTakesIt() throws Exception {
+        // Holds declared long enough that no expiry falls inside the test, however slow the machine.
+        try (KubernetesClient ca = cluster.server.createClient(); KubernetesClient cb = cluster.server.createClient();
+                PoolTurnLeases a = new PoolTurnLeases(ca, cluster.namespace, Duration.ofMinutes(5));
+                PoolTurnLeases b = new PoolTurnLeases(cb, cluster.namespace, Duration.ofMinutes(5))) {
+            waitForTurnHandOff(a, b);
+        }
+    }
+
+    private void waitForTurnHandOff(PoolTurnLeases a, PoolTurnLeases b) throws Exception {
+        ContentionLock.Turn held = a.awaitTurn(POOL, Duration.ofSeconds(2)).orElseThrow();
+        CompletableFuture<Optional<ContentionLock.Turn>> waiting =
+                CompletableFuture.supplyAsync(() -> b.awaitTurn(POOL, Duration.ofSeconds(30)));
+        // The waiter opens its watch and reads the Lease once; then it only listens.
+        int before = settledRequestCount();
+        Thread.sleep(1000);
+        assertEquals(before, cluster.server.getRequestCount(), "a waiter polled the API server");
+        assertTrue(!waiting.isDone(), "the turn is still held");
+        held.close();
+        Optional<ContentionLock.Turn> next = waiting.get(30, TimeUnit.SECONDS);
+        assertTrue(next.isPresent(), "the watch told the waiter that the turn was given back");
+        next.get().close();
+    }
+
+    /** The server's request count once it stopped moving for half a second. */
+    private int settledRequestCount() throws InterruptedException {
+        int last = cluster.server.getRequestCount();
+        for (int i = 0; i < 40; i++) {
+            Thread.sleep(500);
+            int now = cluster.server.getRequestCount();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+        throw new AssertionError("requests kept coming while the turn was held");
     }
 }
