@@ -31,6 +31,11 @@ public final class NodeDaemon implements AutoCloseable {
             pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
             pb.environment().put("NODENAME", name);
             pb.environment().put("WHEREABOUTS_LOG_LEVEL", "verbose");
+            // A profiling knob (JFR, say) for the daemons, as the plugin script reads it.
+            String opts = System.getenv("WHEREABOUTS_JAVA_OPTS");
+            if (opts != null) {
+                pb.environment().put("WHEREABOUTS_JAVA_OPTS", opts);
+            }
             // appended: a restarted daemon (the fault suite) keeps its predecessor's lines
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
             process = pb.start();

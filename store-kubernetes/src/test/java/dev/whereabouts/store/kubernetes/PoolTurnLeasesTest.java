@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +19,12 @@ import org.junit.jupiter.api.Test;
 
 /** Turns on a contended pool through per-pool Leases, across two store clients of one mock API server. */
 class PoolTurnLeasesTest {
+
+    /**
+     * Waiters get threads of their own: on a 2-core machine the common pool has one worker, and a
+     * waiter parked there starves the HTTP client's completions that run on it.
+     */
+    static final Executor OWN_THREAD = r -> Thread.ofVirtual().start(r);
 
     static final PoolKey POOL = PoolKey.of(Cidr.parse("10.43.0.0/24"), "net-a");
 
@@ -65,7 +72,7 @@ class PoolTurnLeasesTest {
     private void waitForTurnHandOff(PoolTurnLeases a, PoolTurnLeases b) throws Exception {
         ContentionLock.Turn held = a.awaitTurn(POOL, Duration.ofSeconds(2)).orElseThrow();
         CompletableFuture<Optional<ContentionLock.Turn>> waiting =
-                CompletableFuture.supplyAsync(() -> b.awaitTurn(POOL, Duration.ofSeconds(30)));
+                CompletableFuture.supplyAsync(() -> b.awaitTurn(POOL, Duration.ofSeconds(30)), OWN_THREAD);
         // The waiter opens its watch and reads the Lease once; then it only listens.
         int before = settledRequestCount();
         Thread.sleep(1000);
