@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * <pre>
  * Burst [--tree DIR] [--nodes K] [--callers C] [--adds N] [--stores etcd,kubernetes-mock,file]
  *       [--range CIDR] [--upstream-range CIDR] [--cni-version V] [--store-timeout-ms MS]
- *       [--work DIR] [--keep] [--strict]
+ *       [--work DIR] [--keep] [--strict] [--warm-cycles N]
  * </pre>
  * With env {@code UPSTREAM_BIN}, that binary runs the same burst after ours on each store (no
  * daemons, its own range) and the ratios are printed. {@code --store-timeout-ms} sets the plugin's
@@ -34,14 +34,14 @@ public final class Burst {
     /** Everything a burst run is told. */
     public record Options(Path tree, int nodes, int callers, int adds, List<String> stores, String range,
             String upstreamRange, String cniVersion, long storeTimeoutMs, Path upstreamBinary, Path work, boolean keep,
-            boolean strict) {
+            boolean strict, int warmCycles) {
 
         /** The burst goal: 10 daemons x 10 callers, 1,000 ADDs then 1,000 DELs on one /16, etcd and the mock. */
         public static Options defaults() {
             String upstream = System.getenv("UPSTREAM_BIN");
             return new Options(Path.of("cni-launcher/target/whereabouts"), 10, 10, 1000, List.of("etcd", "kubernetes-mock"),
                     "10.77.0.0/16", "10.78.0.0/16", "0.4.0", 0, upstream == null || upstream.isEmpty() ? null : Path.of(upstream),
-                    null, false, false);
+                    null, false, false, 1);
         }
 
         /** What every node's network configuration shares besides the store and the range. */
@@ -57,6 +57,7 @@ public final class Burst {
             List<String> stores = d.stores;
             String range = d.range, upstreamRange = d.upstreamRange, cniVersion = d.cniVersion;
             long storeTimeoutMs = d.storeTimeoutMs;
+            int warmCycles = d.warmCycles;
             boolean keep = false, strict = false;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
@@ -80,11 +81,12 @@ public final class Burst {
                     case "--cni-version" -> cniVersion = v;
                     case "--store-timeout-ms" -> storeTimeoutMs = Long.parseLong(v);
                     case "--work" -> work = Path.of(v);
+                    case "--warm-cycles" -> warmCycles = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             }
             return new Options(tree, nodes, callers, adds, stores, range, upstreamRange, cniVersion, storeTimeoutMs, upstream,
-                    work, keep, strict);
+                    work, keep, strict, warmCycles);
         }
     }
 
@@ -142,14 +144,15 @@ public final class Burst {
                 try (ClusterStore store = stores.remove(name).join()) {
                     // The file store lives on one node, as host-local does.
                     int nodes = store.nodeLocal() ? 1 : options.nodes();
-                    var plan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.range());
+                    var plan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.range(), options.warmCycles());
                     BurstResult ours = BurstRun.ours(binary, daemons, store, plan, options.network());
                     Files.write(work.resolve(name).resolve("whereabouts-java-calls.tsv"), ours.callsTsv());
                     out.print(ours.report());
                     out.flush();
                     results.add(ours);
                     if (options.upstreamBinary() != null && !store.nodeLocal()) {
-                        var theirPlan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.upstreamRange());
+                        var theirPlan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.upstreamRange(),
+                                options.warmCycles());
                         BurstResult theirs = BurstRun.other("upstream", options.upstreamBinary(), store, theirPlan,
                                 options.network());
                         Files.write(work.resolve(name).resolve("upstream-calls.tsv"), theirs.callsTsv());

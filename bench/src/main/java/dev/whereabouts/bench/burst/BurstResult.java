@@ -22,8 +22,11 @@ import java.util.stream.Collectors;
 public record BurstResult(String label, String store, Plan plan, Phase add, Phase del, List<String> duplicates,
         List<String> lost, List<String> leftovers, List<String> daemonErrors) {
 
-    /** The shape of a burst: K node daemons, C concurrent callers on each, N ADDs then N DELs on {@code range}. */
-    public record Plan(int nodes, int callers, int adds, String range) {
+    /**
+     * The shape of a burst: K node daemons, C concurrent callers on each, N ADDs then N DELs on
+     * {@code range}, after {@code warmCycles} unmeasured ADD+DEL cycles per node.
+     */
+    public record Plan(int nodes, int callers, int adds, String range, int warmCycles) {
     }
 
     /**
@@ -108,8 +111,8 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
     /** The readable report of this burst. */
     public String report() {
         StringBuilder sb = new StringBuilder();
-        sb.append(fmt("== %s on %s: %d nodes x %d callers, %d ADDs then %d DELs on %s%n", label, store,
-                plan.nodes(), plan.callers(), plan.adds(), plan.adds(), plan.range()));
+        sb.append(fmt("== %s on %s: %d nodes x %d callers, %d ADDs then %d DELs on %s (after %d warm-up cycles per node)%n",
+                label, store, plan.nodes(), plan.callers(), plan.adds(), plan.adds(), plan.range(), plan.warmCycles()));
         for (var named : List.of(Map.entry("ADD", add), Map.entry("DEL", del))) {
             Phase p = named.getValue();
             sb.append(fmt("%s phase %8.2f s  %7.1f/s  p50 %s  p99 %s  max %s  failed %d %s  ok but logged an error %d%n",

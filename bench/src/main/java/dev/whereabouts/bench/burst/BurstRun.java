@@ -70,15 +70,19 @@ public final class BurstRun {
 
     private static BurstResult drive(String label, Path binary, List<String> configs, ClusterStore store,
             BurstResult.Plan plan, boolean readBack, java.util.function.Supplier<List<String>> daemonErrors) {
-        // One ADD and DEL per node first, not measured: in a cluster the daemons and their store
-        // clients are long warm when a burst comes, and the pool already exists.
+        // ADD+DEL cycles per node first, not measured: the pool exists, and the store clients are
+        // open. One cycle (the default) leaves a daemon's code cold; in a cluster a daemon has
+        // usually served many calls before a burst comes, which more cycles model.
         try (ExecutorService warmup = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int k = 0; k < configs.size(); k++) {
-                String id = "warmup-" + k;
                 String config = configs.get(k);
+                int node = k;
                 warmup.execute(() -> {
-                    CniCall.run(binary, "ADD", id, config);
-                    CniCall.run(binary, "DEL", id, config);
+                    for (int i = 0; i < Math.max(1, plan.warmCycles()); i++) {
+                        String id = "warmup-" + node + "-" + i;
+                        CniCall.run(binary, "ADD", id, config);
+                        CniCall.run(binary, "DEL", id, config);
+                    }
                 });
             }
         }

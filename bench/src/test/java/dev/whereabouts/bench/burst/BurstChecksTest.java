@@ -37,7 +37,7 @@ class BurstChecksTest {
 
     @Test
     void leakedAddressesAreCountedOncePerAddressAndMakeTheBurstFail() {
-        var plan = new BurstResult.Plan(1, 1, 1, "10.77.0.0/16");
+        var plan = new BurstResult.Plan(1, 1, 1, "10.77.0.0/16", 1);
         var phase = new BurstResult.Phase(1, List.of(added("10.77.0.1")), Map.of());
         var result = new BurstResult("x", "etcd", plan, phase, phase, List.of(), List.of(),
                 List.of("allocation 10.77.0.1 burst00000", "reservation 10.77.0.1 burst00000"), List.of());
