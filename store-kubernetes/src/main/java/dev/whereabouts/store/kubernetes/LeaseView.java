@@ -29,17 +29,13 @@ final class LeaseView implements Watcher<GenericKubernetesResource>, AutoCloseab
     private long changes;
     private volatile boolean live = true;
 
-    private LeaseView(Resource<GenericKubernetesResource> lease) {
-        this.watch = lease.watch(this);
-    }
-
     /**
      * Opens a view of {@code lease}.
      *
      * @throws KubernetesClientException when the watch cannot be opened
      */
-    static LeaseView open(Resource<GenericKubernetesResource> lease) {
-        return new LeaseView(lease);
+    LeaseView(Resource<GenericKubernetesResource> lease) {
+        this.watch = lease.watch(this);
     }
 
     /** How many changes were seen; pass it to {@link #awaitChangeAfter}. */

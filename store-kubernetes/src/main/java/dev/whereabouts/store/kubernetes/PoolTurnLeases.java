@@ -4,6 +4,7 @@ import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.spi.ContentionLock;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -26,8 +27,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Turns on a contended pool through one {@code coordination.k8s.io/v1} Lease per pool, named
  * {@code whereabouts-turn-<pool>}: taken with a create or an update against the resourceVersion
  * just read (so two nodes cannot both take it), given back by clearing the holder, and valid for
- * its {@code leaseDurationSeconds} ({@link #HOLD}) if a holder dies. Unlike upstream's one Lease for the whole cluster, only writers
- * of one pool wait for each other, and only while that pool is contended.
+ * its {@code leaseDurationSeconds} ({@link #HOLD}) if a holder dies. Unlike upstream's one Lease
+ * for the whole cluster, only writers of one pool wait for each other, and only while that pool is
+ * contended.
  *
  * <p>Waiters do not poll: a {@link LeaseView} watches the Lease, and a waiter tries again only when
  * it changed (given back, taken, gone) or its holder's hold ran out, with the version the event
@@ -103,7 +105,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
             view.close();
         }
         try {
-            LeaseView fresh = LeaseView.open(leases.withName(name));
+            LeaseView fresh = new LeaseView(leases.withName(name));
             LeaseView raced = views.putIfAbsent(name, fresh);
             if (raced != null) {
                 fresh.close();
@@ -130,22 +132,15 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
                 }
             }
             if (current == null) {
-                GenericKubernetesResource fresh = new GenericKubernetesResource();
-                fresh.setApiVersion("coordination.k8s.io/v1");
-                fresh.setKind("Lease");
-                fresh.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-                fresh.setAdditionalProperty("spec", spec(identity, now));
-                return Optional.of(leases.resource(fresh).create());
+                ObjectMeta meta = new ObjectMetaBuilder().withName(name).withNamespace(namespace).build();
+                return Optional.of(leases.resource(lease(meta, spec(identity, now))).create());
             }
             if (heldByOther(current, now)) {
                 return Optional.empty();
             }
-            GenericKubernetesResource mine = new GenericKubernetesResource();
-            mine.setApiVersion("coordination.k8s.io/v1");
-            mine.setKind("Lease");
-            mine.setMetadata(new ObjectMetaBuilder(current.getMetadata()).build()); // carries the resourceVersion the update is conditional on
-            mine.setAdditionalProperty("spec", spec(identity, now));
-            return Optional.of(leases.resource(mine).update());
+            // A copy: the watch's object stays as seen. Its resourceVersion makes the update conditional.
+            ObjectMeta meta = new ObjectMetaBuilder(current.getMetadata()).build();
+            return Optional.of(leases.resource(lease(meta, spec(identity, now))).update());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return Optional.empty();
@@ -154,18 +149,23 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
         }
     }
 
-    /** Nanoseconds until the holder of {@code lease} loses it by not renewing (the whole hold when unknown). */
+    /** Nanoseconds until the holder of {@code lease} loses it by not renewing (the whole hold when nobody holds it). */
     private long untilExpiry(GenericKubernetesResource lease) {
-        if (lease != null && lease.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec) {
-            try {
-                Instant renewed = Instant.parse(String.valueOf(spec.get("renewTime")));
-                long nanos = Duration.between(Instant.now(), renewed.plus(declaredHold(spec))).toNanos();
-                return Math.max(TimeUnit.MILLISECONDS.toNanos(5), nanos);
-            } catch (DateTimeParseException e) {
-                // no holder: any change is worth a look
-            }
+        return expiry(lease)
+                .map(at -> Math.max(TimeUnit.MILLISECONDS.toNanos(5), Duration.between(Instant.now(), at).toNanos()))
+                .orElse(hold.toNanos());
+    }
+
+    /** When the holder's hold runs out: its renewTime plus the hold it declared; empty when unreadable or unheld. */
+    private Optional<Instant> expiry(GenericKubernetesResource lease) {
+        if (lease == null || !(lease.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)) {
+            return Optional.empty();
         }
-        return hold.toNanos();
+        try {
+            return Optional.of(Instant.parse(String.valueOf(spec.get("renewTime"))).plus(declaredHold(spec)));
+        } catch (DateTimeParseException e) {
+            return Optional.empty(); // no holder
+        }
     }
 
     @Override
@@ -191,18 +191,22 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
         if (holder == null || holder.toString().isEmpty() || holder.equals(identity)) {
             return false;
         }
-        try {
-            Instant renewed = Instant.parse(String.valueOf(spec.get("renewTime")));
-            return renewed.plus(declaredHold(spec)).isAfter(now);
-        } catch (DateTimeParseException e) {
-            return false;
-        }
+        return expiry(lease).map(at -> at.isAfter(now)).orElse(false);
     }
 
     /** The hold its holder declared in {@code leaseDurationSeconds}, else ours. */
     private Duration declaredHold(Map<?, ?> spec) {
         return spec.get("leaseDurationSeconds") instanceof Number n && n.longValue() > 0
                 ? Duration.ofSeconds(n.longValue()) : hold;
+    }
+
+    private static GenericKubernetesResource lease(ObjectMeta meta, Map<String, Object> spec) {
+        GenericKubernetesResource lease = new GenericKubernetesResource();
+        lease.setApiVersion("coordination.k8s.io/v1");
+        lease.setKind("Lease");
+        lease.setMetadata(meta);
+        lease.setAdditionalProperty("spec", spec);
+        return lease;
     }
 
     private Map<String, Object> spec(String holder, Instant renewTime) {
