@@ -27,21 +27,21 @@ import java.util.stream.Stream;
  * </pre>
  * With env {@code UPSTREAM_BIN}, that binary runs the same burst after ours on each store (no
  * daemons, its own range) and the ratios are printed. {@code --store-timeout-ms} sets the plugin's
- * {@code store_timeout_ms} (the budget of one call; unset: the plugin's default, 10 s).
+ * {@code store_timeout_ms} (the budget of one call; unset: the plugin's default, 2 min for ADD).
  */
 public final class Burst {
 
     /** Everything a burst run is told. */
     public record Options(Path tree, int nodes, int callers, int adds, List<String> stores, String range,
             String upstreamRange, String cniVersion, long storeTimeoutMs, Path upstreamBinary, Path work, boolean keep,
-            boolean strict, int warmCycles) {
+            boolean strict, int warmCycles, int prefill) {
 
         /** The burst goal: 10 daemons x 10 callers, 1,000 ADDs then 1,000 DELs on one /16, etcd and the mock. */
         public static Options defaults() {
             String upstream = System.getenv("UPSTREAM_BIN");
             return new Options(Path.of("cni-launcher/target/whereabouts"), 10, 10, 1000, List.of("etcd", "kubernetes-mock"),
                     "10.77.0.0/16", "10.78.0.0/16", "0.4.0", 0, upstream == null || upstream.isEmpty() ? null : Path.of(upstream),
-                    null, false, false, 1);
+                    null, false, false, 1, 0);
         }
 
         /** What every node's network configuration shares besides the store and the range. */
@@ -57,7 +57,7 @@ public final class Burst {
             List<String> stores = d.stores;
             String range = d.range, upstreamRange = d.upstreamRange, cniVersion = d.cniVersion;
             long storeTimeoutMs = d.storeTimeoutMs;
-            int warmCycles = d.warmCycles;
+            int warmCycles = d.warmCycles, prefill = d.prefill;
             boolean keep = false, strict = false;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
@@ -82,11 +82,12 @@ public final class Burst {
                     case "--store-timeout-ms" -> storeTimeoutMs = Long.parseLong(v);
                     case "--work" -> work = Path.of(v);
                     case "--warm-cycles" -> warmCycles = Integer.parseInt(v);
+                    case "--prefill" -> prefill = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             }
             return new Options(tree, nodes, callers, adds, stores, range, upstreamRange, cniVersion, storeTimeoutMs, upstream,
-                    work, keep, strict, warmCycles);
+                    work, keep, strict, warmCycles, prefill);
         }
     }
 
@@ -144,7 +145,8 @@ public final class Burst {
                 try (ClusterStore store = stores.remove(name).join()) {
                     // The file store lives on one node, as host-local does.
                     int nodes = store.nodeLocal() ? 1 : options.nodes();
-                    var plan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.range(), options.warmCycles());
+                    var plan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.range(), options.warmCycles(),
+                            options.prefill());
                     BurstResult ours = BurstRun.ours(binary, daemons, store, plan, options.network());
                     Files.write(work.resolve(name).resolve("whereabouts-java-calls.tsv"), ours.callsTsv());
                     out.print(ours.report());
@@ -152,7 +154,7 @@ public final class Burst {
                     results.add(ours);
                     if (options.upstreamBinary() != null && !store.nodeLocal()) {
                         var theirPlan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.upstreamRange(),
-                                options.warmCycles());
+                                options.warmCycles(), 0);
                         BurstResult theirs = BurstRun.other("upstream", options.upstreamBinary(), store, theirPlan,
                                 options.network());
                         Files.write(work.resolve(name).resolve("upstream-calls.tsv"), theirs.callsTsv());

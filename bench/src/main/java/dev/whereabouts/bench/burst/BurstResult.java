@@ -24,9 +24,10 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
 
     /**
      * The shape of a burst: K node daemons, C concurrent callers on each, N ADDs then N DELs on
-     * {@code range}, after {@code warmCycles} unmeasured ADD+DEL cycles per node.
+     * {@code range}, after {@code warmCycles} unmeasured ADD+DEL cycles per node, in a pool that
+     * already holds {@code prefill} allocations.
      */
-    public record Plan(int nodes, int callers, int adds, String range, int warmCycles) {
+    public record Plan(int nodes, int callers, int adds, String range, int warmCycles, int prefill) {
     }
 
     /**
@@ -73,6 +74,28 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
 
         /** The latency at percentile {@code p} (0–100) over every call, in milliseconds. */
         public double percentileMillis(double p) {
+            return percentileMillis(calls, p);
+        }
+
+        /**
+         * How evenly the nodes fared: the lowest and highest per-node p50 and p99. A node that keeps
+         * losing the race for a contended pool shows here while the overall p50 looks fine.
+         */
+        public String perNode(Plan plan) {
+            List<List<CniCall>> byNode = new java.util.ArrayList<>();
+            for (int n = 0; n < plan.nodes(); n++) {
+                byNode.add(new java.util.ArrayList<>());
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                byNode.get(BurstRun.nodeOf(i, plan)).add(calls.get(i));
+            }
+            double[] p50 = byNode.stream().mapToDouble(c -> percentileMillis(c, 50)).sorted().toArray();
+            double[] p99 = byNode.stream().mapToDouble(c -> percentileMillis(c, 99)).sorted().toArray();
+            return fmt("per node: p50 %s .. %s, p99 %s .. %s", ms(p50[0]), ms(p50[p50.length - 1]), ms(p99[0]),
+                    ms(p99[p99.length - 1]));
+        }
+
+        private static double percentileMillis(List<CniCall> calls, double p) {
             long[] sorted = calls.stream().mapToLong(CniCall::nanos).sorted().toArray();
             if (sorted.length == 0) {
                 return 0;
@@ -111,14 +134,18 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
     /** The readable report of this burst. */
     public String report() {
         StringBuilder sb = new StringBuilder();
-        sb.append(fmt("== %s on %s: %d nodes x %d callers, %d ADDs then %d DELs on %s (after %d warm-up cycles per node)%n",
-                label, store, plan.nodes(), plan.callers(), plan.adds(), plan.adds(), plan.range(), plan.warmCycles()));
+        sb.append(fmt("== %s on %s: %d nodes x %d callers, %d ADDs then %d DELs on %s (after %d warm-up cycles per node%s)%n",
+                label, store, plan.nodes(), plan.callers(), plan.adds(), plan.adds(), plan.range(), plan.warmCycles(),
+                plan.prefill() > 0 ? fmt(", %d allocations already in the pool", plan.prefill()) : ""));
         for (var named : List.of(Map.entry("ADD", add), Map.entry("DEL", del))) {
             Phase p = named.getValue();
             sb.append(fmt("%s phase %8.2f s  %7.1f/s  p50 %s  p99 %s  max %s  failed %d %s  ok but logged an error %d%n",
                     named.getKey(), p.nanos() / 1e9, p.rate(), ms(p.percentileMillis(50)), ms(p.percentileMillis(99)),
                     ms(p.percentileMillis(100)), p.failed(), p.failures().isEmpty() ? "" : p.failures(),
                     p.succeededWithError()));
+            if (plan.nodes() > 1) {
+                sb.append("  ").append(p.perNode(plan)).append('\n');
+            }
             p.examples().forEach((kind, text) -> sb.append("  e.g. ").append(kind).append(": ")
                     .append(text.length() > 300 ? text.substring(0, 300) + "…" : text).append('\n'));
         }

@@ -1,5 +1,12 @@
 package dev.whereabouts.bench.burst;
 
+import dev.whereabouts.bench.load.PoolFill;
+import dev.whereabouts.ipam.api.Cidr;
+import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.engine.alloc.Allocator;
+import dev.whereabouts.ipam.engine.alloc.PoolLanes;
+import dev.whereabouts.ipam.engine.alloc.RangePlan;
+import dev.whereabouts.ipam.spi.IpamStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -86,14 +94,41 @@ public final class BurstRun {
                 });
             }
         }
+        Map<String, String> prefilled = prefill(store, plan);
         BurstResult.Phase add = phase("ADD", binary, configs, plan, store);
-        List<String> duplicates = duplicates(add.calls());
+        List<String> duplicates = duplicates(add.calls(), prefilled);
         List<String> lost = readBack ? lost(add.calls(), store.allocations()) : List.of();
         BurstResult.Phase del = phase("DEL", binary, configs, plan, store);
         Set<String> handedOut = new HashSet<>();
         add.calls().forEach(c -> handedOut.addAll(c.addresses()));
+        List<String> leftovers = store.leftovers(handedOut).stream()
+                .filter(l -> !l.contains(" " + PREFILL_CONTAINER)).toList();
         return new BurstResult(label, store.name(), plan, add, del, duplicates, lost,
-                explain(store.leftovers(handedOut), add, del), daemonErrors.get());
+                explain(leftovers, add, del), daemonErrors.get());
+    }
+
+    private static final String PREFILL_CONTAINER = "prefill-";
+
+    /**
+     * Fills the burst's pool with {@code plan.prefill()} allocations through an in-process engine
+     * on the store, as the plugin keys it (the range, no network name): a large pool to measure in.
+     */
+    private static Map<String, String> prefill(ClusterStore store, BurstResult.Plan plan) {
+        if (plan.prefill() == 0) {
+            return Map.of();
+        }
+        PoolKey pool = PoolKey.of(Cidr.parse(plan.range()), "");
+        RangePlan range = RangePlan.of(pool, pool.range(), Optional.empty(), Optional.empty(), List.of(), List.of());
+        try (IpamStore client = store.open()) {
+            return PoolFill.fill(new Allocator(client, true, new PoolLanes()), range, plan.prefill(), PREFILL_CONTAINER);
+        } catch (Exception e) {
+            throw new IllegalStateException("prefilling the pool failed", e);
+        }
+    }
+
+    /** The node whose callers serve container {@code i} in {@link #phase}. */
+    static int nodeOf(int i, BurstResult.Plan plan) {
+        return i % (plan.nodes() * plan.callers()) / plan.callers();
     }
 
     /** Runs {@code command} for every container, K x C callers at once; caller j serves containers j, j+KC, j+2KC, … */
@@ -142,9 +177,12 @@ public final class BurstRun {
         return "burst%05d".formatted(i);
     }
 
-    /** Every ADD ran before any DEL, so all containers are live at once: an address in two results is a duplicate. */
-    static List<String> duplicates(List<CniCall> adds) {
-        Map<String, String> holder = new HashMap<>();
+    /**
+     * Every ADD ran before any DEL, so all containers are live at once: an address in two results, or
+     * in one result and {@code prefilled} (address to container), is a duplicate.
+     */
+    static List<String> duplicates(List<CniCall> adds, Map<String, String> prefilled) {
+        Map<String, String> holder = new HashMap<>(prefilled);
         List<String> duplicates = new ArrayList<>();
         for (int i = 0; i < adds.size(); i++) {
             if (!adds.get(i).ok()) {

@@ -18,7 +18,13 @@ class BurstChecksTest {
     @Test
     void anAddressInTwoResultsIsADuplicate() {
         assertEquals(List.of("duplicate 10.77.0.1 handed to burst00000 and burst00002"),
-                BurstRun.duplicates(List.of(added("10.77.0.1"), added("10.77.0.2"), added("10.77.0.1"), FAILED)));
+                BurstRun.duplicates(List.of(added("10.77.0.1"), added("10.77.0.2"), added("10.77.0.1"), FAILED), Map.of()));
+    }
+
+    @Test
+    void anAddressThePrefillHoldsIsADuplicateWhenAnAddReturnsIt() {
+        assertEquals(List.of("duplicate 10.77.0.2 handed to prefill-7 and burst00001"),
+                BurstRun.duplicates(List.of(added("10.77.0.1"), added("10.77.0.2")), Map.of("10.77.0.2", "prefill-7")));
     }
 
     @Test
@@ -37,7 +43,7 @@ class BurstChecksTest {
 
     @Test
     void leakedAddressesAreCountedOncePerAddressAndMakeTheBurstFail() {
-        var plan = new BurstResult.Plan(1, 1, 1, "10.77.0.0/16", 1);
+        var plan = new BurstResult.Plan(1, 1, 1, "10.77.0.0/16", 1, 0);
         var phase = new BurstResult.Phase(1, List.of(added("10.77.0.1")), Map.of());
         var result = new BurstResult("x", "etcd", plan, phase, phase, List.of(), List.of(),
                 List.of("allocation 10.77.0.1 burst00000", "reservation 10.77.0.1 burst00000"), List.of());

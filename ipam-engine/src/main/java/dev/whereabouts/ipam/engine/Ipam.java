@@ -102,7 +102,7 @@ public final class Ipam implements AutoCloseable {
         AttachmentJournal.validate("CNI_IFNAME", owner.ifName());
         IpamStore store = stores.open(n.ipam().datastore(), config.storeConfig());
         Allocator allocator = new Allocator(store, n.ipam().overlappingRanges(), lanes);
-        Deadline deadline = Deadline.after(n.ipam().storeTimeout());
+        Deadline deadline = Deadline.after(n.ipam().addBudget());
         AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
         List<Allocator.Taken> taken = new ArrayList<>();
         List<CniResult.Ip> ips = new ArrayList<>();
@@ -151,7 +151,7 @@ public final class Ipam implements AutoCloseable {
 
     /** Releases what this call took; false when some release failed (the address may still be held). */
     private static boolean rollback(Allocator allocator, List<Allocator.Taken> taken, Owner owner, NetworkConfig n) {
-        Deadline deadline = Deadline.after(n.ipam().storeTimeout());
+        Deadline deadline = Deadline.after(n.ipam().releaseBudget());
         boolean clean = true;
         for (Allocator.Taken t : taken) {
             if (!t.fresh()) {

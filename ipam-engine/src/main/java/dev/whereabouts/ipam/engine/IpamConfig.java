@@ -6,7 +6,6 @@ import dev.whereabouts.ipam.engine.config.NetworkConfig;
 import dev.whereabouts.ipam.engine.config.RangeConfig;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,11 +92,6 @@ public final class IpamConfig {
     /** {@code reconciler_cron_expression}, or {@code ""}. */
     public String reconcilerCronExpression() {
         return network.ipam().reconcilerCronExpression();
-    }
-
-    /** The time budget of one ADD, DEL or GC against the store ({@code store_timeout_ms}, default 10 s). */
-    public Duration storeTimeout() {
-        return network.ipam().storeTimeout();
     }
 
     /** The flat file ({@code whereabouts.conf}) that was merged in, if one was found. */

@@ -65,7 +65,7 @@ final class Releases {
         AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
         List<JournalRecord.Entry> entries = pools.stream().map(p -> new JournalRecord.Entry(p, null)).toList();
         var ref = new JournalRecord.StoreRef(n.ipam().datastore(), storeConfig.section(),
-                n.ipam().overlappingRanges(), n.ipam().storeTimeout());
+                n.ipam().overlappingRanges(), n.ipam().releaseBudget());
         try {
             String podRef = journal.read(n.name(), attachment).map(JournalRecord::podRef).orElse("");
             journal.write(n.name(), new JournalRecord(attachment, podRef, entries, JournalRecord.State.RELEASING, ref));
@@ -123,7 +123,7 @@ final class Releases {
                     e.getMessage());
         }
         Cleanup.releaseEverywhere(new Allocator(store, n.ipam().overlappingRanges(), lanes), pools, attachment,
-                Deadline.after(n.ipam().storeTimeout()), errors);
+                Deadline.after(n.ipam().releaseBudget()), errors);
         if (outcomeUnknown && errors.isEmpty()) {
             Cleanup.sweepReservations(store, pools, attachment, errors);
         }
@@ -198,7 +198,7 @@ final class Releases {
         Set<AttachmentId> valid = Set.copyOf(n.validAttachments());
         AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
         Allocator allocator = new Allocator(store, n.ipam().overlappingRanges(), lanes);
-        Deadline deadline = Deadline.after(n.ipam().storeTimeout());
+        Deadline deadline = Deadline.after(n.ipam().releaseBudget());
         List<IpamException> errors = new ArrayList<>();
         for (JournalRecord rec : journal.list(n.name())) {
             if (valid.contains(rec.attachment()) && rec.state() != JournalRecord.State.RELEASING) {

@@ -86,7 +86,9 @@ class ConfigFieldsTest {
         assertEquals("kubernetes", d.datastore());
         assertEquals(Path.of("/run/whereabouts/daemon.sock"), d.daemonSocket());
         assertEquals(Path.of("/var/lib/cni/whereabouts/attachments"), d.attachmentsDir());
-        assertEquals(Duration.ofSeconds(10), d.storeTimeout());
+        assertEquals(Optional.empty(), d.storeTimeout());
+        assertEquals(Duration.ofMinutes(2), d.addBudget(), "upstream's AddTimeLimit");
+        assertEquals(Duration.ofMinutes(1), d.releaseBudget(), "upstream's DelTimeLimit");
         assertEquals(Optional.empty(), d.kubeconfig());
         IpamSection s = ipam("\"datastore\":\"etcd\",\"daemon_socket\":\"/tmp/d.sock\",\"attachments_dir\":\"/tmp/att\","
                 + "\"store_timeout_ms\":2500,\"kubernetes\":{\"kubeconfig\":\"/k/config\",\"k8s_api_root\":\"https://api\"},"
@@ -96,7 +98,9 @@ class ConfigFieldsTest {
         assertEquals("etcd", s.datastore());
         assertEquals(Path.of("/tmp/d.sock"), s.daemonSocket());
         assertEquals(Path.of("/tmp/att"), s.attachmentsDir());
-        assertEquals(Duration.ofMillis(2500), s.storeTimeout());
+        assertEquals(Optional.of(Duration.ofMillis(2500)), s.storeTimeout());
+        assertEquals(Duration.ofMillis(2500), s.addBudget());
+        assertEquals(Duration.ofMillis(2500), s.releaseBudget());
         assertEquals(Optional.of("/k/config"), s.kubeconfig());
         assertEquals("30 4 * * *", s.reconcilerCronExpression());
         assertEquals("127.0.0.1:2379", s.section().get("etcd_host"));

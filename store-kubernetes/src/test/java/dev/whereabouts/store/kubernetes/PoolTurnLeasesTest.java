@@ -63,10 +63,50 @@ class PoolTurnLeasesTest {
     void aWaitingClientSendsNothingUntilTheLeaseChangesThenTakesIt() throws Exception {
         // Holds declared long enough that no expiry falls inside the test, however slow the machine.
         try (KubernetesClient ca = cluster.server.createClient(); KubernetesClient cb = cluster.server.createClient();
-                PoolTurnLeases a = new PoolTurnLeases(ca, cluster.namespace, Duration.ofMinutes(5));
-                PoolTurnLeases b = new PoolTurnLeases(cb, cluster.namespace, Duration.ofMinutes(5))) {
+                PoolTurnLeases a = new PoolTurnLeases(ca, cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5));
+                PoolTurnLeases b = new PoolTurnLeases(cb, cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5))) {
             waitForTurnHandOff(a, b);
         }
+    }
+
+    @Test
+    void aWaiterOutOfPatienceGetsTheNextTurnBeforeAFresherOne() throws Exception {
+        try (KubernetesClient ca = cluster.server.createClient(); KubernetesClient cb = cluster.server.createClient();
+                KubernetesClient cc = cluster.server.createClient();
+                PoolTurnLeases a = new PoolTurnLeases(ca, cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5));
+                PoolTurnLeases patient = new PoolTurnLeases(cb, cluster.namespace, Duration.ofMinutes(5), Duration.ofMillis(200));
+                PoolTurnLeases fresh = new PoolTurnLeases(cc, cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5))) {
+            ContentionLock.Turn held = a.awaitTurn(POOL, Duration.ofSeconds(2)).orElseThrow();
+            CompletableFuture<Optional<ContentionLock.Turn>> longest =
+                    CompletableFuture.supplyAsync(() -> patient.awaitTurn(POOL, Duration.ofSeconds(30)), OWN_THREAD);
+            awaitClaim();
+            held.close(); // given back over the claim, which stays
+            assertTrue(fresh.awaitTurn(POOL, Duration.ofMillis(500)).isEmpty(),
+                    "a waiter that just came leaves the turn to the one that claimed it");
+            ContentionLock.Turn claimed = longest.get(30, TimeUnit.SECONDS).orElseThrow();
+            assertTrue(fresh.awaitTurn(POOL, Duration.ofMillis(300)).isEmpty(), "the claimant holds the turn");
+            claimed.close();
+            assertTrue(lease().getMetadata().getAnnotations() == null
+                    || !lease().getMetadata().getAnnotations().containsKey(TurnClaim.ANNOTATION),
+                    "taking the turn used the claim up");
+            fresh.awaitTurn(POOL, Duration.ofSeconds(5)).orElseThrow().close();
+        }
+    }
+
+    private void awaitClaim() throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            var annotations = lease().getMetadata().getAnnotations();
+            if (annotations != null && annotations.containsKey(TurnClaim.ANNOTATION)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the waiter out of patience never claimed the next turn");
+    }
+
+    private io.fabric8.kubernetes.api.model.GenericKubernetesResource lease() {
+        return cluster.admin.genericKubernetesResources("coordination.k8s.io/v1", "Lease")
+                .inNamespace(cluster.namespace).withName(PoolTurnLeases.PREFIX + POOL.objectName()).get();
     }
 
     private void waitForTurnHandOff(PoolTurnLeases a, PoolTurnLeases b) throws Exception {

@@ -4,7 +4,8 @@ import dev.whereabouts.ipam.api.IpamException;
 import java.time.Duration;
 
 /**
- * The time budget of one ADD, DEL or GC, shared by every range and retry (upstream's 10 s).
+ * The time budget of one ADD, DEL or GC, shared by every range, retry and wait for a contended pool
+ * (by default upstream's time limits: 2 min for ADD, 1 min for DEL).
  */
 public final class Deadline {
 

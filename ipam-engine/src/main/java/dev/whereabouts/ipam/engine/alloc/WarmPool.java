@@ -30,7 +30,12 @@ final class WarmPool {
      * enough for several racing nodes to miss each other, small enough to keep a pool dense.
      */
     static final long CONTENDED_SPREAD = 4L * PoolLane.MAX_BATCH;
-    /** Writes after a lost race during which picks stay spread. */
+    /**
+     * The most writes after lost races during which picks stay spread and each write reads first.
+     * The window doubles with each lost race, from one write: a lone conflict (another client wrote
+     * once, say a CNI GC) costs one more read, not sixteen, which on a pool of 50,000 etcd keys was
+     * sixteen reads of 300 ms; a pool that stays contended reaches the full window in four.
+     */
     private static final int CONTENDED_WRITES = 16;
 
     private final IpamStore store;
@@ -110,7 +115,7 @@ final class WarmPool {
                 if (++repicksInARow == 1) {
                     yield Next.AGAIN;
                 }
-                contendedWrites = CONTENDED_WRITES;
+                contendedWrites = widened();
                 yield Next.AFTER_CONFLICT;
             }
             case PoolBatch.Round.Unverified u -> {
@@ -120,10 +125,14 @@ final class WarmPool {
             case PoolBatch.Round.Stale s -> {
                 metrics.retryConflict.inc();
                 repicksInARow = 0;
-                contendedWrites = CONTENDED_WRITES;
+                contendedWrites = widened();
                 yield Next.AFTER_CONFLICT;
             }
             case PoolBatch.Round.Failed f -> Next.DONE;
         };
+    }
+
+    private int widened() {
+        return Math.min(CONTENDED_WRITES, 2 * contendedWrites + 1);
     }
 }

@@ -29,7 +29,8 @@ import java.util.OptionalInt;
  * @param datastore {@code datastore}, default {@code kubernetes}
  * @param daemonSocket {@code daemon_socket}, default {@code /run/whereabouts/daemon.sock}
  * @param attachmentsDir {@code attachments_dir}, default {@code /var/lib/cni/whereabouts/attachments}
- * @param storeTimeout {@code store_timeout_ms}, default 10 s: the budget of one ADD or DEL
+ * @param storeTimeout {@code store_timeout_ms} if set: the budget of every ADD, DEL and GC; see
+ *     {@link #addBudget()} and {@link #releaseBudget()} for the defaults
  * @param flatFile the flat file that was merged, if any
  * @param section the merged section as plain values, for the store
  */
@@ -38,10 +39,29 @@ public record IpamSection(List<RangeConfig> ranges, Optional<IpAddress> gateway,
         OptionalInt nodeSliceSize, Optional<NodeRangesConfig> nodeRanges,
         Optional<Ipv4Namespaces> ipv4Namespaces, Optional<Path> logFile, LogLevel logLevel, String reconcilerCronExpression,
         Optional<String> configurationPath, String datastore, Path daemonSocket, Path attachmentsDir,
-        Duration storeTimeout, Optional<Path> flatFile, Map<String, Object> section) {
+        Optional<Duration> storeTimeout, Optional<Path> flatFile, Map<String, Object> section) {
 
     /** The {@code datastore} of a section that names none, as upstream: the Kubernetes CRD store. */
     public static final String DEFAULT_DATASTORE = "kubernetes";
+    /** Upstream's {@code AddTimeLimit}: how long an ADD may wait in line for a contended pool. */
+    public static final Duration ADD_TIME_LIMIT = Duration.ofMinutes(2);
+    /** Upstream's {@code DelTimeLimit}, also used for GC and for undoing a failed ADD. */
+    public static final Duration DEL_TIME_LIMIT = Duration.ofMinutes(1);
+
+    /**
+     * The budget of one ADD, retries and waiting for a contended pool included, then code 11. An
+     * unreachable store does not spend it: each store call fails on its own timeout. So the budget
+     * only bounds contention, and a burst waits in line as upstream's ADD waits for its Lease,
+     * instead of failing pods the runtime then recreates from scratch.
+     */
+    public Duration addBudget() {
+        return storeTimeout.orElse(ADD_TIME_LIMIT);
+    }
+
+    /** The budget of one DEL or GC, and of undoing a failed ADD. */
+    public Duration releaseBudget() {
+        return storeTimeout.orElse(DEL_TIME_LIMIT);
+    }
 
     /** Copies the lists. */
     public IpamSection {

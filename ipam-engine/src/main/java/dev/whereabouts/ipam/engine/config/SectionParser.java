@@ -23,7 +23,6 @@ final class SectionParser {
     private static final Logger LOG = LoggerFactory.getLogger(SectionParser.class);
     static final String DEFAULT_SOCKET = dev.whereabouts.ipam.engine.IpamConfig.DEFAULT_DAEMON_SOCKET;
     static final String DEFAULT_ATTACHMENTS = "/var/lib/cni/whereabouts/attachments";
-    static final long DEFAULT_TIMEOUT_MS = 10_000;
     static final long MAX_TIMEOUT_MS = 86_400_000;
 
     private SectionParser() {}
@@ -66,9 +65,9 @@ final class SectionParser {
             return LogLevel.DEBUG;
         })).orElse(LogLevel.DEBUG);
         // The store's own fields (kubernetes.*, etcd_*, file.*) are its provider's to check.
-        long timeout = f.number("store_timeout_ms").orElse(DEFAULT_TIMEOUT_MS);
-        if (timeout <= 0 || timeout > MAX_TIMEOUT_MS) {
-            throw new InvalidConfigException(f.path("store_timeout_ms"), Long.toString(timeout),
+        Optional<Long> timeout = f.number("store_timeout_ms");
+        if (timeout.isPresent() && (timeout.get() <= 0 || timeout.get() > MAX_TIMEOUT_MS)) {
+            throw new InvalidConfigException(f.path("store_timeout_ms"), Long.toString(timeout.get()),
                     "must be between 1 and " + MAX_TIMEOUT_MS + " (a day)");
         }
         leaderTimings(f);
@@ -78,7 +77,7 @@ final class SectionParser {
                 f.string("log_file").map(Path::of), level, f.string("reconciler_cron_expression").orElse(""),
                 f.string("configuration_path"), f.string("datastore").orElse(IpamSection.DEFAULT_DATASTORE),
                 absolutePath(f, "daemon_socket", DEFAULT_SOCKET),
-                absolutePath(f, "attachments_dir", DEFAULT_ATTACHMENTS), Duration.ofMillis(timeout),
+                absolutePath(f, "attachments_dir", DEFAULT_ATTACHMENTS), timeout.map(Duration::ofMillis),
                 flatFile, Collections.unmodifiableMap(f.raw()));
     }
 
