@@ -22,6 +22,9 @@ import java.util.stream.Collectors;
 public record BurstResult(String label, String store, Plan plan, Phase add, Phase del, List<String> duplicates,
         List<String> lost, List<String> leftovers, List<String> daemonErrors) {
 
+    /** The prefix of the node daemons' engine counters among a phase's {@code requests}. */
+    static final String ENGINE = "engine ";
+
     /**
      * The shape of a burst: K node daemons, C concurrent callers on each, N ADDs then N DELs on
      * {@code range}, after {@code warmCycles} unmeasured ADD+DEL cycles per node, in a pool that
@@ -35,7 +38,8 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
      *
      * @param nanos wall time of the whole phase
      * @param calls every call, in container order
-     * @param requests store requests served during the phase, by kind
+     * @param requests store requests served during the phase, by kind, and the node daemons' engine
+     *     counters, named with {@link #ENGINE} first
      */
     public record Phase(long nanos, List<CniCall> calls, Map<String, Long> requests) {
 
@@ -111,12 +115,21 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
 
         /** Store requests per call, by kind, as {@code requests=4.02 PUT=1.10 …}. */
         public String requestsPerCall() {
-            if (requests.isEmpty()) {
-                return "not counted";
-            }
-            return requests.entrySet().stream().filter(e -> e.getValue() != 0)
-                    .map(e -> e.getKey() + "=" + fmt("%.2f", e.getValue() / (double) calls.size()))
+            return perCall(false);
+        }
+
+        /** The node daemons' engine counters per call, as {@code writes.committed=0.11 writes.conflict=0.02 …}. */
+        public String enginePerCall() {
+            return perCall(true);
+        }
+
+        private String perCall(boolean engine) {
+            String joined = requests.entrySet().stream()
+                    .filter(e -> e.getValue() != 0 && e.getKey().startsWith(ENGINE) == engine)
+                    .map(e -> e.getKey().substring(engine ? ENGINE.length() : 0) + "="
+                            + fmt("%.2f", e.getValue() / (double) calls.size()))
                     .collect(Collectors.joining(" "));
+            return joined.isEmpty() ? "not counted" : joined;
         }
     }
 
@@ -151,6 +164,8 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
         }
         sb.append("store requests per ADD: ").append(add.requestsPerCall()).append('\n');
         sb.append("store requests per DEL: ").append(del.requestsPerCall()).append('\n');
+        sb.append("engine per ADD: ").append(add.enginePerCall()).append('\n');
+        sb.append("engine per DEL: ").append(del.enginePerCall()).append('\n');
         sb.append(fmt("daemon error lines: %d%n", daemonErrors.size()));
         daemonErrors.stream().limit(5).forEach(l -> sb.append("  ").append(l).append('\n'));
         sb.append(fmt("checks: duplicates %d, lost %d, leaked %d addresses (%d leftover objects) -> %s%n",

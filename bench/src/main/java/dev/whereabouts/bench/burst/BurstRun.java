@@ -51,7 +51,7 @@ public final class BurstRun {
                 ",\"daemon_socket\":\"%s\",\"attachments_dir\":\"%s\"".formatted(d.socket(), d.attachments()))).toList();
         // The daemons outlive this burst: count only the error lines it added.
         int[] seen = nodes.stream().mapToInt(d -> d.errorLines().size()).toArray();
-        return drive("whereabouts-java", binary, configs, store, plan, true, () -> {
+        return drive("whereabouts-java", binary, configs, store, plan, true, () -> engineCounters(nodes), () -> {
             List<String> errors = new ArrayList<>();
             for (int k = 0; k < nodes.size(); k++) {
                 List<String> lines = nodes.get(k).errorLines();
@@ -65,7 +65,23 @@ public final class BurstRun {
     /** Another whereabouts-compatible binary, without daemons, driven exactly like ours. */
     public static BurstResult other(String label, Path binary, ClusterStore store, BurstResult.Plan plan, Network network) {
         List<String> configs = java.util.Collections.nCopies(plan.nodes(), config(network, plan.range(), store, ""));
-        return drive(label, binary, configs, store, plan, false, List::of);
+        return drive(label, binary, configs, store, plan, false, Map::of, List::of);
+    }
+
+    /**
+     * The node daemons' pool counters summed, as {@code engine writes.conflict} and the like: what
+     * the group commit did (lost races, re-picks, turns), which the store's request counts only hint at.
+     */
+    private static Map<String, Long> engineCounters(List<NodeDaemon> nodes) {
+        Map<String, Long> sum = new java.util.TreeMap<>();
+        for (NodeDaemon d : nodes) {
+            d.poolCounters().forEach((series, v) -> {
+                String name = series.replaceFirst("^whereabouts_pool_", "").replaceFirst("_total", "")
+                        .replaceAll("\\{[a-z]+=\"([^\"]*)\"}", ".$1");
+                sum.merge(BurstResult.ENGINE + name, v, Long::sum);
+            });
+        }
+        return sum;
     }
 
     /** The network configuration a node's runtime passes on stdin. */
@@ -77,7 +93,13 @@ public final class BurstRun {
     }
 
     private static BurstResult drive(String label, Path binary, List<String> configs, ClusterStore store,
-            BurstResult.Plan plan, boolean readBack, java.util.function.Supplier<List<String>> daemonErrors) {
+            BurstResult.Plan plan, boolean readBack, java.util.function.Supplier<Map<String, Long>> engine,
+            java.util.function.Supplier<List<String>> daemonErrors) {
+        java.util.function.Supplier<Map<String, Long>> counters = () -> {
+            Map<String, Long> all = new HashMap<>(store.counters());
+            all.putAll(engine.get());
+            return all;
+        };
         // ADD+DEL cycles per node first, not measured: the pool exists, and the store clients are
         // open. One cycle (the default) leaves a daemon's code cold; in a cluster a daemon has
         // usually served many calls before a burst comes, which more cycles model.
@@ -95,10 +117,10 @@ public final class BurstRun {
             }
         }
         Map<String, String> prefilled = prefill(store, plan);
-        BurstResult.Phase add = phase("ADD", binary, configs, plan, store);
+        BurstResult.Phase add = phase("ADD", binary, configs, plan, counters);
         List<String> duplicates = duplicates(add.calls(), prefilled);
         List<String> lost = readBack ? lost(add.calls(), store.allocations()) : List.of();
-        BurstResult.Phase del = phase("DEL", binary, configs, plan, store);
+        BurstResult.Phase del = phase("DEL", binary, configs, plan, counters);
         Set<String> handedOut = new HashSet<>();
         add.calls().forEach(c -> handedOut.addAll(c.addresses()));
         List<String> leftovers = store.leftovers(handedOut).stream()
@@ -133,10 +155,10 @@ public final class BurstRun {
 
     /** Runs {@code command} for every container, K x C callers at once; caller j serves containers j, j+KC, j+2KC, … */
     private static BurstResult.Phase phase(String command, Path binary, List<String> configs, BurstResult.Plan plan,
-            ClusterStore store) {
+            java.util.function.Supplier<Map<String, Long>> counters) {
         int lanes = plan.nodes() * plan.callers();
         CniCall[] calls = new CniCall[plan.adds()];
-        Map<String, Long> before = store.counters();
+        Map<String, Long> before = counters.get();
         long start = System.nanoTime();
         try (ExecutorService callers = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory())) {
             for (int lane = 0; lane < lanes; lane++) {
@@ -151,7 +173,7 @@ public final class BurstRun {
         }
         long nanos = System.nanoTime() - start;
         Map<String, Long> delta = new HashMap<>();
-        store.counters().forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
+        counters.get().forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
         return new BurstResult.Phase(nanos, Arrays.asList(calls), new java.util.TreeMap<>(delta));
     }
 

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,8 +26,9 @@ public final class NodeDaemon implements AutoCloseable {
             Files.createDirectories(dir);
             // --flat-file names a file that does not exist: no reconciler, whatever this host has
             // under /etc/cni, so the burst measures CNI calls only.
+            // Metrics on a free loopback port each (the daemon logs which), for the engine's counters.
             var pb = new ProcessBuilder(binary.toString(), "daemon", "--socket", socket().toString(),
-                    "--flat-file", dir.resolve("no-flat-file.conf").toString());
+                    "--flat-file", dir.resolve("no-flat-file.conf").toString(), "--metrics", "127.0.0.1:0");
             pb.environment().clear();
             pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
             pb.environment().put("NODENAME", name);
@@ -81,6 +83,36 @@ public final class NodeDaemon implements AutoCloseable {
     /** Everything the daemon wrote to stdout and stderr. */
     public Path log() {
         return dir.resolve("daemon.log");
+    }
+
+    private static final java.util.regex.Pattern METRICS_AT = java.util.regex.Pattern.compile("metrics on (http://\\S+/metrics)");
+
+    /**
+     * The engine's pool counters ({@code whereabouts_pool_*_total}) as the daemon serves them now,
+     * by series ({@code whereabouts_pool_writes_total{outcome="conflict"}}); empty when it serves none.
+     */
+    public Map<String, Long> poolCounters() {
+        try {
+            var m = METRICS_AT.matcher(Files.readString(log()));
+            if (!m.find()) {
+                return Map.of();
+            }
+            try (var http = java.net.http.HttpClient.newHttpClient()) {
+                String text = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1))).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                Map<String, Long> out = new java.util.TreeMap<>();
+                text.lines().filter(l -> l.startsWith("whereabouts_pool_") && l.contains("_total")).forEach(l -> {
+                    int space = l.lastIndexOf(' ');
+                    out.put(l.substring(0, space), (long) Double.parseDouble(l.substring(space + 1)));
+                });
+                return out;
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
     }
 
     /** The daemon's error-level lines so far (each {@code [error]} line of its log). */
