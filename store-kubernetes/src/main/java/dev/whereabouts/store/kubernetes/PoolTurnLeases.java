@@ -100,7 +100,8 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
                     // Until the Lease changes, its holder's hold or a claim runs out without a word,
                     // or this node runs out of patience and claims.
                     GenericKubernetesResource latest = view.latest();
-                    long wait = Math.min(left, Math.min(untilExpiry(latest), untilClaimExpiry(latest)));
+                    long wait = Math.min(left, Math.min(nanosUntil(expiry(latest)),
+                            nanosUntil(TurnClaim.of(latest).map(TurnClaim::until))));
                     if (!outOfPatience) {
                         wait = Math.min(wait, Math.max(0, start + patience.toNanos() - System.nanoTime()));
                     }
@@ -185,17 +186,12 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
         }
     }
 
-    /** Nanoseconds until the claim on {@code lease} runs out (the whole hold when there is none). */
-    private long untilClaimExpiry(GenericKubernetesResource lease) {
-        return TurnClaim.of(lease)
-                .map(c -> Math.max(TimeUnit.MILLISECONDS.toNanos(5), Duration.between(Instant.now(), c.until()).toNanos()))
-                .orElse(hold.toNanos());
-    }
-
-    /** Nanoseconds until the holder of {@code lease} loses it by not renewing (the whole hold when nobody holds it). */
-    private long untilExpiry(GenericKubernetesResource lease) {
-        return expiry(lease)
-                .map(at -> Math.max(TimeUnit.MILLISECONDS.toNanos(5), Duration.between(Instant.now(), at).toNanos()))
+    /**
+     * Nanoseconds until {@code at} (a holder's hold or a claim running out), at least 5 ms; the whole
+     * hold when there is no such instant.
+     */
+    private long nanosUntil(Optional<Instant> at) {
+        return at.map(t -> Math.max(TimeUnit.MILLISECONDS.toNanos(5), Duration.between(Instant.now(), t).toNanos()))
                 .orElse(hold.toNanos());
     }
 
