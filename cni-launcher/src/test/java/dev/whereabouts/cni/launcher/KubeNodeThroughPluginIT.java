@@ -239,5 +239,13 @@ class KubeNodeThroughPluginIT {
                 ips(call("kube-node", "ADD", "next", "vm-ds", "default", conf, Map.of())), "both released");
         assertEquals(List.of("11.0.2.4/24 gw 11.0.2.1", "1100::204/120 gw 1100::201"),
                 ips(call("kube-node", "ADD", "after", "vm-ds", "default", conf, Map.of())), "hl2 still holds .3");
+        // host-local before CNI 0.7 wrote the container id alone; its own DEL freed such a file
+        // whatever interface the DEL named, and so does ours.
+        Files.writeString(net.resolve("11.0.2.9"), "hl0");
+        assertEquals(List.of("11.0.2.5/24 gw 11.0.2.1", "1100::205/120 gw 1100::201"),
+                ips(call("kube-node", "ADD", "beside", "vm-ds", "default", conf, Map.of())));
+        assertTrue(Files.exists(net.resolve("11.0.2.9")), "an ADD leaves the old file alone");
+        assertEquals(0, call("kube-node", "DEL", "hl0", "vm-ds", "default", conf, Map.of()).exit());
+        assertFalse(Files.exists(net.resolve("11.0.2.9")), "the DEL of its container freed the old-format file");
     }
 }
