@@ -14,10 +14,17 @@ import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +35,8 @@ import org.slf4j.LoggerFactory;
 final class Releases {
 
     private static final Logger LOG = LoggerFactory.getLogger(Releases.class);
+    /** Pending releases retried at once: a group-commit batch's worth (PoolLane's bound). */
+    private static final int RETRIES_AT_ONCE = 32;
 
     private final StoreLoader stores;
     private final PoolLanes lanes;
@@ -141,23 +150,55 @@ final class Releases {
      */
     int retryPending(Path attachmentsDir) {
         AttachmentJournal journal = new AttachmentJournal(attachmentsDir);
-        int left = 0;
-        // One failure per store and pass is enough to know it is still down: the others of that
-        // store wait for the next pass, so a pass over hundreds of queued releases stays short and
-        // the first one after the outage starts soon.
-        Set<JournalRecord.StoreRef> down = new java.util.HashSet<>();
+        Map<JournalRecord.StoreRef, List<Pending>> byStore = new LinkedHashMap<>();
         for (String network : journal.networks()) {
             for (JournalRecord rec : journal.list(network)) {
-                if (rec.state() != JournalRecord.State.RELEASING) {
-                    continue;
-                }
-                if (down.contains(rec.store()) || !retry(journal, network, rec)) {
-                    down.add(rec.store());
-                    left++;
+                if (rec.state() == JournalRecord.State.RELEASING) {
+                    byStore.computeIfAbsent(rec.store(), s -> new ArrayList<>()).add(new Pending(network, rec));
                 }
             }
         }
+        int left = 0;
+        for (List<Pending> queued : byStore.values()) {
+            // The first one tells whether the store is back: while it is down, the others wait for
+            // the next pass, so a pass over hundreds of queued releases stays short.
+            Pending first = queued.getFirst();
+            if (!retry(journal, first.network(), first.rec())) {
+                left += queued.size();
+                continue;
+            }
+            // The rest at once: the pool lanes merge them into a few writes, so the releases an
+            // outage queued land about as fast as one, instead of one write each.
+            left += together(queued.subList(1, queued.size()), p -> retry(journal, p.network(), p.rec()));
+        }
         return left;
+    }
+
+    /** A pending release and the network whose journal holds it. */
+    private record Pending(String network, JournalRecord rec) {}
+
+    /** Runs {@code retry} on each, {@link #RETRIES_AT_ONCE} at a time; returns how many failed. */
+    private static int together(List<Pending> pending, Predicate<Pending> retry) {
+        Semaphore slots = new Semaphore(RETRIES_AT_ONCE);
+        AtomicInteger failed = new AtomicInteger();
+        try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Pending p : pending) {
+                slots.acquireUninterruptibly();
+                each.execute(() -> {
+                    try {
+                        if (!retry.test(p)) {
+                            failed.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warn("retrying the pending release of {} failed: {}", p.rec().attachment(), e.toString());
+                        failed.incrementAndGet();
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+        return failed.get();
     }
 
     private boolean retry(AttachmentJournal journal, String network, JournalRecord rec) {

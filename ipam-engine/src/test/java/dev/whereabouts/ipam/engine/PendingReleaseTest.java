@@ -82,6 +82,27 @@ class PendingReleaseTest {
     }
 
     @Test
+    void theReleasesAnOutageQueuedLandTogetherInAFewWrites() {
+        IpamConfig c = config();
+        int pods = 40;
+        for (int i = 0; i < pods; i++) {
+            ipam.add(c, IpamTest.owner("p" + i));
+        }
+        store().available(false);
+        for (int i = 0; i < pods; i++) {
+            assertInstanceOf(Release.Queued.class, ipam.release(c, new AttachmentId("p" + i, "net1")));
+        }
+        store().available(true);
+        store().commitMillis = 20;
+        long before = store().commits.get();
+        assertEquals(0, ipam.retryPendingReleases(attachments));
+        assertEquals(Map.of(), store().allocations(V4));
+        long writes = store().commits.get() - before;
+        assertTrue(writes <= pods / 2, "the lanes merged the retried releases: " + writes + " writes for " + pods);
+        assertEquals(List.of(), new AttachmentJournal(attachments).list("net1"), "nothing left pending");
+    }
+
+    @Test
     void aPendingReleaseSurvivesAnotherEngineAndIsRetriedFromTheJournalAlone() {
         queueOneReleaseDuringAnOutage();
         try (Ipam other = Conf.engine()) {

@@ -44,6 +44,8 @@ final class TestStore implements IpamStore, NodeRangeSource {
     private double conflictRate;
     private volatile boolean available = true;
     final AtomicLong commits = new AtomicLong();
+    /** How long each commit takes, as a remote store's round trip would (0: none). */
+    volatile long commitMillis;
     final AtomicLong injectedConflicts = new AtomicLong();
     final AtomicLong reservationTaken = new AtomicLong();
     volatile boolean closed;
@@ -88,6 +90,13 @@ final class TestStore implements IpamStore, NodeRangeSource {
     public synchronized CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change) {
         enter();
         commits.incrementAndGet();
+        if (commitMillis > 0) {
+            try {
+                Thread.sleep(commitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (conflictRate > 0 && random.nextDouble() < conflictRate) {
             injectedConflicts.incrementAndGet();
             return new CommitOutcome.Conflict();
