@@ -108,7 +108,17 @@ final class MockCluster implements AutoCloseable {
     @Override
     public void close() {
         admin.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // fabric8's mock server gives up after 10 s when its HTTP server is slow to close (a
+            // busy CI machine, a watch's socket still closing). The test's assertions are done and
+            // each test has its own server on its own port, so a slow teardown is not a failure.
+            if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+                throw e;
+            }
+            System.err.println("mock API server was slow to close: " + e.getMessage());
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
