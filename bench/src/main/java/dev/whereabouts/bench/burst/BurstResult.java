@@ -24,6 +24,8 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
 
     /** The prefix of the node daemons' engine counters among a phase's {@code requests}. */
     static final String ENGINE = "engine ";
+    /** The prefix of CPU milliseconds among a phase's {@code requests}: the machine's and some processes'. */
+    static final String CPU = "cpu ";
 
     /**
      * The shape of a burst: K node daemons, C concurrent callers on each, N ADDs then N DELs on
@@ -38,8 +40,8 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
      *
      * @param nanos wall time of the whole phase
      * @param calls every call, in container order
-     * @param requests store requests served during the phase, by kind, and the node daemons' engine
-     *     counters, named with {@link #ENGINE} first
+     * @param requests store requests served during the phase, by kind, the node daemons' engine
+     *     counters, named with {@link #ENGINE} first, and CPU milliseconds, named with {@link #CPU} first
      */
     public record Phase(long nanos, List<CniCall> calls, Map<String, Long> requests) {
 
@@ -115,18 +117,45 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
 
         /** Store requests per call, by kind, as {@code requests=4.02 PUT=1.10 …}. */
         public String requestsPerCall() {
-            return perCall(false);
+            return perCall("");
         }
 
         /** The node daemons' engine counters per call, as {@code writes.committed=0.11 writes.conflict=0.02 …}. */
         public String enginePerCall() {
-            return perCall(true);
+            return perCall(ENGINE);
         }
 
-        private String perCall(boolean engine) {
+        /**
+         * Where the machine's CPU went, in ms per call: {@code machine 41.2 = daemons 17.0 + store
+         * server 2.1 + harness 2.9 + plugin processes and kernel 19.2}. The rest is what no process
+         * measured here used: the execs of the plugin binary (and their children), and the kernel.
+         */
+        public String cpuPerCall() {
+            long machine = requests.getOrDefault(CPU + "machine", 0L);
+            if (machine <= 0) {
+                return "not measured";
+            }
+            StringBuilder sb = new StringBuilder(fmt("machine %.1f =", machine / (double) calls.size()));
+            long named = 0;
+            for (String part : List.of("daemons", "store server", "harness")) {
+                Long ms = requests.get(CPU + part);
+                if (ms != null) {
+                    named += ms;
+                    sb.append(fmt(" %s %.1f +", part, ms / (double) calls.size()));
+                }
+            }
+            return sb.append(fmt(" plugin processes and kernel %.1f (%.0f%% of %d cores busy)",
+                    (machine - named) / (double) calls.size(),
+                    100.0 * machine / (nanos / 1e6) / Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().availableProcessors())).toString();
+        }
+
+        private String perCall(String prefix) {
             String joined = requests.entrySet().stream()
-                    .filter(e -> e.getValue() != 0 && e.getKey().startsWith(ENGINE) == engine)
-                    .map(e -> e.getKey().substring(engine ? ENGINE.length() : 0) + "="
+                    .filter(e -> e.getValue() != 0 && (prefix.isEmpty()
+                            ? !e.getKey().startsWith(ENGINE) && !e.getKey().startsWith(CPU)
+                            : e.getKey().startsWith(prefix)))
+                    .map(e -> e.getKey().substring(prefix.length()) + "="
                             + fmt("%.2f", e.getValue() / (double) calls.size()))
                     .collect(Collectors.joining(" "));
             return joined.isEmpty() ? "not counted" : joined;
@@ -166,6 +195,8 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
         sb.append("store requests per DEL: ").append(del.requestsPerCall()).append('\n');
         sb.append("engine per ADD: ").append(add.enginePerCall()).append('\n');
         sb.append("engine per DEL: ").append(del.enginePerCall()).append('\n');
+        sb.append("CPU ms per ADD: ").append(add.cpuPerCall()).append('\n');
+        sb.append("CPU ms per DEL: ").append(del.cpuPerCall()).append('\n');
         sb.append(fmt("daemon error lines: %d%n", daemonErrors.size()));
         daemonErrors.stream().limit(5).forEach(l -> sb.append("  ").append(l).append('\n'));
         sb.append(fmt("checks: duplicates %d, lost %d, leaked %d addresses (%d leftover objects) -> %s%n",

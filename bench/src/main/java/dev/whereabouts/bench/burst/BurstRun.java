@@ -51,7 +51,11 @@ public final class BurstRun {
                 ",\"daemon_socket\":\"%s\",\"attachments_dir\":\"%s\"".formatted(d.socket(), d.attachments()))).toList();
         // The daemons outlive this burst: count only the error lines it added.
         int[] seen = nodes.stream().mapToInt(d -> d.errorLines().size()).toArray();
-        return drive("whereabouts-java", binary, configs, store, plan, true, () -> engineCounters(nodes), () -> {
+        return drive("whereabouts-java", binary, configs, store, plan, true, () -> {
+            Map<String, Long> all = engineCounters(nodes);
+            all.put(BurstResult.CPU + "daemons", nodes.stream().mapToLong(d -> ProcessCpu.millis(d.pid())).sum());
+            return all;
+        }, () -> {
             List<String> errors = new ArrayList<>();
             for (int k = 0; k < nodes.size(); k++) {
                 List<String> lines = nodes.get(k).errorLines();
@@ -98,6 +102,9 @@ public final class BurstRun {
         java.util.function.Supplier<Map<String, Long>> counters = () -> {
             Map<String, Long> all = new HashMap<>(store.counters());
             all.putAll(engine.get());
+            all.put(BurstResult.CPU + "machine", ProcessCpu.machineBusyMillis());
+            all.put(BurstResult.CPU + "harness", ProcessCpu.millis(ProcessHandle.current().pid()));
+            store.serverPid().ifPresent(pid -> all.put(BurstResult.CPU + "store server", ProcessCpu.millis(pid)));
             return all;
         };
         // ADD+DEL cycles per node first, not measured: the pool exists, and the store clients are

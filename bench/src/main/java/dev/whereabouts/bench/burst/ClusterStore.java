@@ -51,6 +51,11 @@ public interface ClusterStore extends AutoCloseable {
         return left;
     }
 
+    /** The backend's server process, when it runs as one here (for its CPU time). */
+    default java.util.OptionalLong serverPid() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Every allocation in every pool, address to the container id holding it. */
     default Map<String, String> allocations() {
         Map<String, String> held = new HashMap<>();

@@ -131,4 +131,9 @@ public final class EtcdClusterStore implements ClusterStore {
     private static String decode(String base64) {
         return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
+
+    @Override
+    public java.util.OptionalLong serverPid() {
+        return server.pid();
+    }
 }

@@ -96,4 +96,9 @@ public final class MockClusterStore implements ClusterStore {
             process.destroyForcibly();
         }
     }
+
+    @Override
+    public java.util.OptionalLong serverPid() {
+        return java.util.OptionalLong.of(process.pid());
+    }
 }

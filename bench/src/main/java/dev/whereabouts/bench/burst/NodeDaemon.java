@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,18 +18,30 @@ public final class NodeDaemon implements AutoCloseable {
     private final String name;
     private final Path dir;
     private final Process process;
+    private final boolean noWarmup;
 
     /** Starts the daemon of node {@code name} under {@code dir}; call {@link #awaitReady()} before use. */
     public NodeDaemon(Path binary, String name, Path dir) {
+        this(binary, name, dir, -1);
+    }
+
+    /** As above, with {@code whereabouts daemon --warmup CYCLES} unless {@code warmup} is negative (the default). */
+    public NodeDaemon(Path binary, String name, Path dir, int warmup) {
         this.name = name;
+        this.noWarmup = warmup == 0;
         this.dir = dir;
         try {
             Files.createDirectories(dir);
             // --flat-file names a file that does not exist: no reconciler, whatever this host has
             // under /etc/cni, so the burst measures CNI calls only.
             // Metrics on a free loopback port each (the daemon logs which), for the engine's counters.
-            var pb = new ProcessBuilder(binary.toString(), "daemon", "--socket", socket().toString(),
-                    "--flat-file", dir.resolve("no-flat-file.conf").toString(), "--metrics", "127.0.0.1:0");
+            List<String> command = new ArrayList<>(List.of(binary.toString(), "daemon", "--socket",
+                    socket().toString(), "--flat-file", dir.resolve("no-flat-file.conf").toString(),
+                    "--metrics", "127.0.0.1:0"));
+            if (warmup >= 0) {
+                command.addAll(List.of("--warmup", Integer.toString(warmup)));
+            }
+            var pb = new ProcessBuilder(command);
             pb.environment().clear();
             pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
             pb.environment().put("NODENAME", name);
@@ -63,6 +76,32 @@ public final class NodeDaemon implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /**
+     * Waits until the daemon's start-up JIT warm-up is over (its log says so), as it is on a node
+     * whose daemon started before the pods came; at most 120 s.
+     */
+    public void awaitWarm() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        try {
+            while (!Files.readString(log()).contains("JIT warm-up") && !noWarmup) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("daemon of " + name + " did not finish its warm-up; see " + log());
+                }
+                Thread.sleep(50);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The daemon's process id. */
+    public long pid() {
+        return process.pid();
     }
 
     /** The node's name ({@code NODENAME}). */

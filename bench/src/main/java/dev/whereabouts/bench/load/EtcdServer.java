@@ -95,6 +95,12 @@ public final class EtcdServer implements AutoCloseable {
         }
     }
 
+    /** The etcd process running now, if any (for its CPU time). */
+    public java.util.OptionalLong pid() {
+        Process p = process;
+        return p == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(p.pid());
+    }
+
     /** {@code 127.0.0.1:PORT} of the client URL. */
     public String endpoint() {
         return "127.0.0.1:" + clientPort;

@@ -24,7 +24,7 @@ class ClusterBurstIT {
     @Test
     void aShortBurstOnEtcdAndTheMockHandsOutNoAddressTwiceAndLeaksNone() throws Exception {
         var options = new Burst.Options(TREE, 3, 4, 60, List.of("etcd", "kubernetes-mock"), "10.77.0.0/16",
-                "10.78.0.0/16", "1.0.0", STORE_TIMEOUT_MS, null, null, false, false, 1, 0);
+                "10.78.0.0/16", "1.0.0", STORE_TIMEOUT_MS, null, null, false, false, 1, 0, -1);
         List<BurstResult> results = Burst.run(options, System.out);
         assertEquals(2, results.size());
         for (BurstResult r : results) {

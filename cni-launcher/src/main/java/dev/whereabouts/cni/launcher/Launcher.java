@@ -4,6 +4,7 @@ import dev.whereabouts.cni.launcher.client.Frames;
 import dev.whereabouts.cni.launcher.client.NativeExit;
 import dev.whereabouts.cni.launcher.client.SocketPath;
 import dev.whereabouts.cni.launcher.daemon.Daemon;
+import dev.whereabouts.cni.launcher.daemon.JitWarmup;
 import dev.whereabouts.cni.launcher.daemon.MetricsEndpoint;
 import dev.whereabouts.ipam.engine.LogLevel;
 import dev.whereabouts.cni.launcher.log.Logs;
@@ -87,6 +88,7 @@ public final class Launcher {
         Path socket = Path.of(SocketPath.DEFAULT);
         Path flatFile = OpsConfig.DEFAULT_FLAT_FILE;
         boolean tcp = true;
+        int warmup = JitWarmup.DEFAULT_CYCLES;
         String metricsFlag = null;
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--metrics") && i + 1 < args.length) {
@@ -99,10 +101,12 @@ public final class Launcher {
                 flatFile = Path.of(args[++i]);
             } else if (args[i].equals("--no-tcp")) {
                 tcp = false;
+            } else if (args[i].equals("--warmup") && i + 1 < args.length && args[i + 1].matches("[0-9]{1,6}")) {
+                warmup = Integer.parseInt(args[++i]);
             } else {
                 var err = new FileOutputStream(FileDescriptor.err);
                 err.write(("usage: whereabouts daemon [--socket PATH] [--flat-file PATH] [--no-tcp]"
-                        + " [--metrics [HOST:]PORT | --no-metrics]\n").getBytes(StandardCharsets.UTF_8));
+                        + " [--metrics [HOST:]PORT | --no-metrics] [--warmup CYCLES]\n").getBytes(StandardCharsets.UTF_8));
                 System.exit(2);
             }
         }
@@ -123,6 +127,7 @@ public final class Launcher {
         // Releases queued before a restart are retried from the start; other journal directories
         // are learnt from the calls that name them.
         handler.retryPendingInBackground(DEFAULT_ATTACHMENTS);
+        JitWarmup.start(warmup, daemon::busy);
         // The reconciler and the kubeconfig refresh live and die with the daemon; each starts only
         // where it applies and logs why when it does not. The shutdown hook stops them, because the
         // JVM halts once the hooks are done, whatever the main thread was doing.

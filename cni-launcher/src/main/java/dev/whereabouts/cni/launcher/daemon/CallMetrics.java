@@ -23,6 +23,7 @@ final class CallMetrics {
     private final CniHandler handler;
     private final Counter calls;
     private final Histogram seconds;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     CallMetrics(CniHandler handler, MetricRegistry registry) {
         this.handler = handler;
@@ -38,15 +39,23 @@ final class CallMetrics {
         String command = command(env.get("CNI_COMMAND"));
         long start = System.nanoTime();
         Frames.Reply reply;
+        inFlight.incrementAndGet();
         try {
             reply = handler.handle(env, stdin);
         } catch (RuntimeException | Error e) {
             calls.labels(command, "dropped").inc(); // the caller sees a dropped call
             throw e;
+        } finally {
+            inFlight.decrementAndGet();
         }
         seconds.labels(command).observeNanos(System.nanoTime() - start);
         calls.labels(command, code(reply)).inc();
         return reply;
+    }
+
+    /** Whether a call is being served right now. */
+    boolean busy() {
+        return inFlight.get() > 0;
     }
 
     static String command(String c) {

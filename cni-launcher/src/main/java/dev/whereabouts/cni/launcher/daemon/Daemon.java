@@ -57,6 +57,11 @@ public final class Daemon implements AutoCloseable {
         this.tcp = loopbackTcp ? new TcpGate(this.socket, metered, calls) : null;
     }
 
+    /** Whether a call is being served right now (the start-up warm-up gives way to real calls). */
+    public boolean busy() {
+        return metered.busy();
+    }
+
     /** Binds the socket; afterwards clients connect. */
     public void bind() throws IOException {
         SocketDirectory.prepare(socket.getParent());
