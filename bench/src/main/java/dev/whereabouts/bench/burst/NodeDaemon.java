@@ -85,7 +85,7 @@ public final class NodeDaemon implements AutoCloseable {
     public void awaitWarm() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         try {
-            while (!Files.readString(log()).contains("JIT warm-up") && !noWarmup) {
+            while (!noWarmup && !Files.readString(log()).contains("JIT warm-up")) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     throw new IllegalStateException("daemon of " + name + " did not finish its warm-up; see " + log());
                 }

@@ -6,7 +6,10 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.Lock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,6 +33,8 @@ final class PoolTurns implements ContentionLock {
     private final KeyLayout layout;
     private long leaseId;
     private long leaseRenewAfterNanos;
+    /** Each pool's last unlock sent; the next lock of that pool waits for it (see {@link #awaitTurn}). */
+    private final Map<PoolKey, CompletableFuture<?>> unlocking = new ConcurrentHashMap<>();
 
     PoolTurns(Lock locks, Lease leases, KeyLayout layout) {
         this.locks = locks;
@@ -41,9 +46,21 @@ final class PoolTurns implements ContentionLock {
     public Optional<Turn> awaitTurn(PoolKey pool, Duration maxWait) {
         long waitMs = Math.max(1, maxWait.toMillis());
         try {
+            // The lock key is the lock's name plus the lease, and this client reuses its lease. Were
+            // our last turn's unlock still on its way, this lock would find that key, keep its old
+            // place at the head of the queue and jump every waiter; then the unlock would delete it
+            // under us. So it waits for that unlock (sent when the last turn ended, so it is short).
+            CompletableFuture<?> previous = unlocking.remove(pool);
+            if (previous != null) {
+                try {
+                    previous.get(waitMs, TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    // failed: the lease ends that key, and etcd queues us behind it meanwhile
+                }
+            }
             long lease = lease(waitMs);
             ByteSequence held = locks.lock(layout.lock(pool), lease).get(waitMs, TimeUnit.MILLISECONDS).getKey();
-            return Optional.of(() -> release(held));
+            return Optional.of(() -> release(pool, held));
         } catch (TimeoutException e) {
             return Optional.empty(); // the waiter's lock key expires with its lease
         } catch (InterruptedException e) {
@@ -64,11 +81,11 @@ final class PoolTurns implements ContentionLock {
         return leaseId;
     }
 
-    private void release(ByteSequence held) {
+    private void release(PoolKey pool, ByteSequence held) {
         // Not awaited: the next writer's turn starts when etcd deletes the key, not when we hear of it.
-        locks.unlock(held).exceptionally(e -> {
+        unlocking.put(pool, locks.unlock(held).exceptionally(e -> {
             LOG.debug("unlock failed; the lease ends the turn: {}", e.toString());
             return null;
-        });
+        }));
     }
 }

@@ -1,5 +1,6 @@
 package dev.whereabouts.store.etcd;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,5 +66,43 @@ class PoolTurnsTest {
         Optional<ContentionLock.Turn> second = b.awaitTurn(POOL, Duration.ofSeconds(2));
         assertTrue(second.isPresent(), "a closed turn lets the next client in");
         second.get().close();
+    }
+
+    /**
+     * etcd's lock key is the lock's name plus the lease, and a client reuses its lease: a client
+     * asking again while its last unlock is still on its way would find its old key, keep its old
+     * place at the head of the queue and jump the client waiting behind it.
+     */
+    @Test
+    void aClientAskingAgainRightAfterItsTurnQueuesBehindTheClientAlreadyWaiting() throws Exception {
+        try (io.etcd.jetcd.Client raw = etcd.client()) {
+            io.etcd.jetcd.Lock real = raw.getLockClient();
+            // an unlock still on its way for 300 ms when the next turn is asked for
+            io.etcd.jetcd.Lock lateUnlock = new io.etcd.jetcd.Lock() {
+                @Override
+                public CompletableFuture<io.etcd.jetcd.lock.LockResponse> lock(io.etcd.jetcd.ByteSequence name, long lease) {
+                    return real.lock(name, lease);
+                }
+
+                @Override
+                public CompletableFuture<io.etcd.jetcd.lock.UnlockResponse> unlock(io.etcd.jetcd.ByteSequence key) {
+                    return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS))
+                            .thenCompose(v -> real.unlock(key));
+                }
+            };
+            ContentionLock a = new PoolTurns(lateUnlock, raw.getLeaseClient(), new KeyLayout(prefix));
+            ContentionLock b = client();
+            ContentionLock.Turn first = a.awaitTurn(POOL, Duration.ofSeconds(5)).orElseThrow();
+            var bWaits = CompletableFuture.supplyAsync(() -> b.awaitTurn(POOL, Duration.ofSeconds(10)));
+            Thread.sleep(500); // b's lock key is queued behind a's
+            first.close();
+            var aAgain = CompletableFuture.supplyAsync(() -> a.awaitTurn(POOL, Duration.ofSeconds(10)));
+            ContentionLock.Turn bTurn = bWaits.get(10, TimeUnit.SECONDS).orElseThrow();
+            Thread.sleep(500);
+            assertFalse(aAgain.isDone(), "a waits behind b, who holds the turn");
+            bTurn.close();
+            assertTrue(aAgain.get(10, TimeUnit.SECONDS).isPresent(), "then a gets its turn");
+            aAgain.get().get().close();
+        }
     }
 }
