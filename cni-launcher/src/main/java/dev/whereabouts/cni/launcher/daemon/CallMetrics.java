@@ -8,6 +8,7 @@ import dev.whereabouts.metrics.MetricRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts and times every call the daemon serves, around {@link CniHandler#handle}: by command and
@@ -23,7 +24,7 @@ final class CallMetrics {
     private final CniHandler handler;
     private final Counter calls;
     private final Histogram seconds;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     CallMetrics(CniHandler handler, MetricRegistry registry) {
         this.handler = handler;

@@ -66,11 +66,15 @@ public final class JitWarmup {
         }
     }
 
-    /** Runs the warm-up on this thread and returns how many cycles ran (tests). */
-    static int runNow(int cycles, BooleanSupplier busy, Duration maxWait) {
+    /** What a warm-up did: the cycles it ran and how many of their calls failed. */
+    record Outcome(int cycles, int failedCalls) {
+    }
+
+    /** Runs the warm-up on this thread (tests). */
+    static Outcome runNow(int cycles, BooleanSupplier busy, Duration maxWait) {
         var warmup = new JitWarmup(busy, maxWait);
         warmup.run(cycles);
-        return warmup.done.get();
+        return new Outcome(warmup.done.get(), warmup.failed.get());
     }
 
     private void run(int cycles) {
