@@ -23,30 +23,32 @@ import java.util.stream.Stream;
  * <pre>
  * Burst [--tree DIR] [--nodes K] [--callers C] [--adds N] [--stores etcd,kubernetes-mock,file]
  *       [--range CIDR] [--upstream-range CIDR] [--cni-version V] [--store-timeout-ms MS]
- *       [--work DIR] [--keep] [--strict] [--warm-cycles N] [--prefill N] [--daemon-warmup CYCLES]
+ *       [--work DIR] [--keep] [--strict] [--warm-cycles N] [--prefill N] [--daemon-warmup CYCLES] [--watch-pools]
  * </pre>
  * With env {@code UPSTREAM_BIN}, that binary runs the same burst after ours on each store (no
  * daemons, its own range) and the ratios are printed. {@code --store-timeout-ms} sets the plugin's
  * {@code store_timeout_ms} (the budget of one call; unset: the plugin's default, 2 min for ADD).
+ * {@code --watch-pools} turns on the stores' pool watches ({@code etcd_watch_pools},
+ * {@code kubernetes.watch_pools}), to compare them with the default.
  */
 public final class Burst {
 
     /** Everything a burst run is told. */
     public record Options(Path tree, int nodes, int callers, int adds, List<String> stores, String range,
             String upstreamRange, String cniVersion, long storeTimeoutMs, Path upstreamBinary, Path work, boolean keep,
-            boolean strict, int warmCycles, int prefill, int daemonWarmup) {
+            boolean strict, int warmCycles, int prefill, int daemonWarmup, boolean watchPools) {
 
         /** The burst goal: 10 daemons x 10 callers, 1,000 ADDs then 1,000 DELs on one /16, etcd and the mock. */
         public static Options defaults() {
             String upstream = System.getenv("UPSTREAM_BIN");
             return new Options(Path.of("cni-launcher/target/whereabouts"), 10, 10, 1000, List.of("etcd", "kubernetes-mock"),
                     "10.77.0.0/16", "10.78.0.0/16", "0.4.0", 0, upstream == null || upstream.isEmpty() ? null : Path.of(upstream),
-                    null, false, false, 1, 0, -1);
+                    null, false, false, 1, 0, -1, false);
         }
 
         /** What every node's network configuration shares besides the store and the range. */
         BurstRun.Network network() {
-            return new BurstRun.Network(cniVersion, storeTimeoutMs);
+            return new BurstRun.Network(cniVersion, storeTimeoutMs, watchPools);
         }
 
         /** {@code defaults()} changed by the command line. */
@@ -58,12 +60,13 @@ public final class Burst {
             String range = d.range, upstreamRange = d.upstreamRange, cniVersion = d.cniVersion;
             long storeTimeoutMs = d.storeTimeoutMs;
             int warmCycles = d.warmCycles, prefill = d.prefill, daemonWarmup = d.daemonWarmup;
-            boolean keep = false, strict = false;
+            boolean keep = false, strict = false, watchPools = false;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
-                if (flag.equals("--keep") || flag.equals("--strict")) {
+                if (flag.equals("--keep") || flag.equals("--strict") || flag.equals("--watch-pools")) {
                     keep |= flag.equals("--keep");
                     strict |= flag.equals("--strict");
+                    watchPools |= flag.equals("--watch-pools");
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -88,7 +91,7 @@ public final class Burst {
                 }
             }
             return new Options(tree, nodes, callers, adds, stores, range, upstreamRange, cniVersion, storeTimeoutMs, upstream,
-                    work, keep, strict, warmCycles, prefill, daemonWarmup);
+                    work, keep, strict, warmCycles, prefill, daemonWarmup, watchPools);
         }
     }
 

@@ -36,8 +36,10 @@ public final class BurstRun {
      *
      * @param cniVersion the configuration's {@code cniVersion}
      * @param storeTimeoutMs {@code ipam.store_timeout_ms}, or 0 for the plugin's default
+     * @param watchPools whether the store follows the pools it writes ({@code etcd_watch_pools},
+     *     {@code kubernetes.watch_pools})
      */
-    public record Network(String cniVersion, long storeTimeoutMs) {
+    public record Network(String cniVersion, long storeTimeoutMs, boolean watchPools) {
     }
 
     /**
@@ -93,7 +95,7 @@ public final class BurstRun {
         String timeout = network.storeTimeoutMs() > 0 ? ",\"store_timeout_ms\":" + network.storeTimeoutMs() : "";
         return """
                 {"cniVersion":"%s","name":"burst-net","type":"bridge","ipam":{"type":"whereabouts","range":"%s",%s%s%s,"log_level":"error"}}"""
-                .formatted(network.cniVersion(), range, store.ipamFields(), nodeFields, timeout);
+                .formatted(network.cniVersion(), range, store.ipamFields(network.watchPools()), nodeFields, timeout);
     }
 
     private static BurstResult drive(String label, Path binary, List<String> configs, ClusterStore store,

@@ -27,8 +27,11 @@ public interface ClusterStore extends AutoCloseable {
         return false;
     }
 
-    /** The {@code ipam} members that select and reach this store, e.g. {@code "datastore":"etcd","etcd_host":"…"}. */
-    String ipamFields();
+    /**
+     * The {@code ipam} members that select and reach this store, e.g. {@code "datastore":"etcd","etcd_host":"…"};
+     * with {@code watchPools}, also the store's setting that follows written pools by a watch, if it has one.
+     */
+    String ipamFields(boolean watchPools);
 
     /** The store's configuration as the SPI takes it, for reading back. */
     StoreConfig storeConfig();

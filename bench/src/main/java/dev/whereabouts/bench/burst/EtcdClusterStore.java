@@ -46,8 +46,9 @@ public final class EtcdClusterStore implements ClusterStore {
     }
 
     @Override
-    public String ipamFields() {
-        return "\"datastore\":\"etcd\",\"etcd_host\":\"%s\",\"etcd_prefix\":\"%s\"".formatted(server.endpoint(), PREFIX);
+    public String ipamFields(boolean watchPools) {
+        return "\"datastore\":\"etcd\",\"etcd_host\":\"%s\",\"etcd_prefix\":\"%s\"".formatted(server.endpoint(), PREFIX)
+                + (watchPools ? ",\"etcd_watch_pools\":true" : "");
     }
 
     @Override

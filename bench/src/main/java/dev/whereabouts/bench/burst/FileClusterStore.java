@@ -25,7 +25,7 @@ public final class FileClusterStore implements ClusterStore {
     }
 
     @Override
-    public String ipamFields() {
+    public String ipamFields(boolean watchPools) { // node-local: nothing to follow
         return "\"datastore\":\"file\",\"file\":{\"data_dir\":\"%s\"}".formatted(dataDir);
     }
 

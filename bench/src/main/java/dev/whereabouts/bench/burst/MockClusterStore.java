@@ -55,8 +55,9 @@ public final class MockClusterStore implements ClusterStore {
     }
 
     @Override
-    public String ipamFields() {
-        return "\"datastore\":\"kubernetes\",\"kubernetes\":{\"kubeconfig\":\"%s\"}".formatted(kubeconfig);
+    public String ipamFields(boolean watchPools) {
+        return "\"datastore\":\"kubernetes\",\"kubernetes\":{\"kubeconfig\":\"%s\"%s}"
+                .formatted(kubeconfig, watchPools ? ",\"watch_pools\":true" : "");
     }
 
     @Override

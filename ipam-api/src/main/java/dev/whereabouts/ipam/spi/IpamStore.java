@@ -6,7 +6,9 @@ import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.api.StoreUnavailableException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where allocations live. A store knows nothing of ranges, excludes or "lowest free": the engine
@@ -53,6 +55,29 @@ public interface IpamStore extends AutoCloseable {
      *     is reserved by another attachment; in the last two cases nothing was written
      */
     CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change);
+
+    /**
+     * The pool as this client's change feed last delivered it, if that is newer than {@code seen};
+     * waits up to {@code maxWait} for such a change to arrive. An optional capability of shared
+     * stores that can follow a pool (a Kubernetes watch, an etcd watch): the engine asks only for the
+     * pools it writes, so a client follows those and nothing else.
+     *
+     * <p>Why: another node's write makes this client's next conditional write conflict, and without
+     * a feed every conflict costs a read of the whole pool. With one, the engine decides on the
+     * pool as delivered and, after a conflict, waits for the change that beat it instead of reading.
+     *
+     * <p>What is returned must be a state the pool really had, at the version given, later than
+     * {@code seen}; it may already be outdated, since the conditional write stays the guard. The
+     * default follows nothing and returns empty at once: the engine then reads.
+     *
+     * @param seen the newest version the caller knows of; {@link PoolVersion#ABSENT} for none
+     * @param maxWait the longest this call may block; zero to only look
+     * @return the newer snapshot, or empty when none arrived in time or the pool is not followed
+     * @since 0.3
+     */
+    default Optional<PoolSnapshot> awaitNewer(PoolKey key, PoolVersion seen, Duration maxWait) {
+        return Optional.empty();
+    }
 
     /** Every pool in the store, for GC, the reconciler and the operator CLI. */
     List<PoolKey> pools();

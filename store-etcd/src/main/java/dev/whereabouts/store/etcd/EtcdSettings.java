@@ -22,9 +22,10 @@ import java.util.Optional;
  * @param prefix key prefix, starts with {@code /}, no trailing {@code /}
  * @param timeout bound of every call to etcd
  * @param maxTxnOps etcd's {@code --max-txn-ops}: the largest transaction the server accepts
+ * @param watchPools whether the store follows the pools the engine writes by a watch ({@link PoolFeeds})
  */
 record EtcdSettings(List<URI> endpoints, String username, String password, String certFile,
-        String keyFile, String caFile, String prefix, Duration timeout, int maxTxnOps) {
+        String keyFile, String caFile, String prefix, Duration timeout, int maxTxnOps, boolean watchPools) {
 
     static final String HOST = "etcd_host";
     static final String USERNAME = "etcd_username";
@@ -35,6 +36,7 @@ record EtcdSettings(List<URI> endpoints, String username, String password, Strin
     static final String PREFIX = "etcd_prefix";
     static final String TIMEOUT = "etcd_timeout_ms";
     static final String MAX_TXN_OPS = "etcd_max_txn_ops";
+    static final String WATCH_POOLS = "etcd_watch_pools";
 
     static final String DEFAULT_PREFIX = "/whereabouts";
     static final long DEFAULT_TIMEOUT_MS = 5000;
@@ -51,7 +53,7 @@ record EtcdSettings(List<URI> endpoints, String username, String password, Strin
     private record Parsed(List<Object> inputs, EtcdSettings settings) {}
 
     private static final List<String> FIELDS = List.of(USERNAME, PASSWORD, CERT, KEY, CA, HOST, PREFIX, TIMEOUT,
-            MAX_TXN_OPS);
+            MAX_TXN_OPS, WATCH_POOLS);
 
     /**
      * The daemon asks for the settings of the same section on every call (to find the open client,
@@ -93,7 +95,8 @@ record EtcdSettings(List<URI> endpoints, String username, String password, Strin
         List<URI> endpoints = endpoints(config.strings(HOST), filesAskForTls);
         return new EtcdSettings(endpoints, username, password, cert, key, ca, prefix(config),
                 Duration.ofMillis(positive(config, TIMEOUT, DEFAULT_TIMEOUT_MS, 3_600_000)),
-                (int) positive(config, MAX_TXN_OPS, DEFAULT_MAX_TXN_OPS, 1_000_000));
+                (int) positive(config, MAX_TXN_OPS, DEFAULT_MAX_TXN_OPS, 1_000_000),
+                config.bool(WATCH_POOLS).orElse(false));
     }
 
     private static List<URI> endpoints(List<String> hosts, boolean filesAskForTls) {
@@ -166,6 +169,6 @@ record EtcdSettings(List<URI> endpoints, String username, String password, Strin
     public String toString() {
         // Never print the password: settings end up in logs and error details.
         return "EtcdSettings[endpoints=" + endpoints + ", username=" + username + ", prefix=" + prefix
-                + ", timeout=" + timeout.toMillis() + "ms]";
+                + ", timeout=" + timeout.toMillis() + "ms" + (watchPools ? ", watchPools" : "") + "]";
     }
 }

@@ -51,6 +51,7 @@ final class EtcdStore implements IpamStore, ContentionLock {
     private final KV kv;
     private final Ranges ranges;
     private final Committer committer;
+    private final PoolFeeds feeds;
     /** Made on first use: most clients never see a contended pool, and need no lock or lease stubs. */
     private PoolTurns turns;
 
@@ -98,6 +99,7 @@ final class EtcdStore implements IpamStore, ContentionLock {
         this.kv = client.getKVClient();
         this.ranges = new Ranges(kv, calls);
         this.committer = new Committer(kv, layout, calls, settings.maxTxnOps());
+        this.feeds = new PoolFeeds(client::getWatchClient, layout);
     }
 
     @Override
@@ -113,7 +115,9 @@ final class EtcdStore implements IpamStore, ContentionLock {
         GetResponse metaGet = r.getGetResponses().get(0);
         GetResponse first = r.getGetResponses().get(1);
         if (metaGet.getKvs().isEmpty()) {
-            return PoolSnapshot.absent(key);
+            PoolSnapshot absent = PoolSnapshot.absent(key);
+            feeds.read(absent, r.getHeader().getRevision());
+            return absent;
         }
         List<KeyValue> kvs = new ArrayList<>(first.getKvs());
         ranges.rest(deadline, allocations, r.getHeader().getRevision(), first.isMore(), kvs);
@@ -121,7 +125,15 @@ final class EtcdStore implements IpamStore, ContentionLock {
         for (KeyValue kv : kvs) {
             out.put(KeyLayout.addressOf(kv.getKey()), Values.owner(kv));
         }
-        return new PoolSnapshot(key, new PoolVersion(Long.toString(metaGet.getKvs().getFirst().getModRevision())), out);
+        PoolSnapshot read = new PoolSnapshot(key,
+                new PoolVersion(Long.toString(metaGet.getKvs().getFirst().getModRevision())), out);
+        feeds.read(read, r.getHeader().getRevision());
+        return read;
+    }
+
+    @Override
+    public Optional<PoolSnapshot> awaitNewer(PoolKey key, PoolVersion seen, Duration maxWait) {
+        return settings.watchPools() ? feeds.awaitNewer(key, seen, maxWait) : Optional.empty();
     }
 
     @Override
@@ -185,6 +197,7 @@ final class EtcdStore implements IpamStore, ContentionLock {
     @Override
     public void close() {
         try {
+            feeds.close();
             client.close();
         } finally {
             executor.shutdownNow();

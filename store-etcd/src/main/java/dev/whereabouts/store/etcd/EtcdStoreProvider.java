@@ -7,7 +7,7 @@ import dev.whereabouts.ipam.spi.StoreProvider;
 /**
  * The {@code etcd} datastore: allocations in an etcd v3 cluster, written with transactions.
  *
- * <p>Fields of the {@code ipam} section (upstream's names, plus three of ours):
+ * <p>Fields of the {@code ipam} section (upstream's names, plus four of ours):
  * <ul>
  *   <li>{@code etcd_host}: one or more endpoints, as a list or comma-separated, each
  *       {@code host:port} or {@code http(s)://host:port} (required);</li>
@@ -18,7 +18,11 @@ import dev.whereabouts.ipam.spi.StoreProvider;
  *   <li>{@code etcd_prefix}: key prefix, default {@code /whereabouts}, so that several clusters
  *       can share one etcd;</li>
  *   <li>{@code etcd_timeout_ms}: bound of every call, default 5000;</li>
- *   <li>{@code etcd_max_txn_ops}: the server's {@code --max-txn-ops}, default 128 as etcd's.</li>
+ *   <li>{@code etcd_max_txn_ops}: the server's {@code --max-txn-ops}, default 128 as etcd's;</li>
+ *   <li>{@code etcd_watch_pools}: follow the pools this node writes by a watch, so that after a
+ *       lost race the engine waits for the winning write instead of reading the pool; default
+ *       {@code false}, since every follower then handles every other node's writes ("Following
+ *       pools" in {@code docs/operations.md}).</li>
  * </ul>
  *
  * <p>Opening validates the fields and reads the TLS files, and fails with an
@@ -49,6 +53,7 @@ public final class EtcdStoreProvider implements StoreProvider {
         EtcdSettings s = EtcdSettings.from(config);
         // No password in the key: keys may be logged.
         return String.join("|", "etcd", s.endpoints().toString(), s.username(), s.certFile(), s.keyFile(), s.caFile(),
-                s.prefix(), Long.toString(s.timeout().toMillis()), Integer.toString(s.maxTxnOps()));
+                s.prefix(), Long.toString(s.timeout().toMillis()), Integer.toString(s.maxTxnOps()),
+                Boolean.toString(s.watchPools()));
     }
 }

@@ -66,6 +66,7 @@ class EtcdSettingsTest {
         assertTrue(invalid(Map.of("etcd_host", "a:1", "etcd_prefix", "/")).details().contains("etcd_prefix"));
         assertTrue(invalid(Map.of("etcd_host", "a:1", "etcd_cert_file", "/x.crt")).details().contains("etcd_key_file"));
         assertTrue(invalid(Map.of("etcd_host", "http://a:1", "etcd_ca_cert_file", "/ca.crt")).details().contains("plain http"));
+        assertTrue(invalid(Map.of("etcd_host", "a:1", "etcd_watch_pools", "yes")).details().contains("etcd_watch_pools"));
     }
 
     @Test
@@ -104,6 +105,9 @@ class EtcdSettingsTest {
         String key = p.clientKey(new StoreConfig(a));
         assertEquals(key, p.clientKey(new StoreConfig(sameClient)));
         assertNotEquals(key, p.clientKey(new StoreConfig(otherPrefix)));
+        Map<String, Object> watching = new HashMap<>(a);
+        watching.put("etcd_watch_pools", true);
+        assertNotEquals(key, p.clientKey(new StoreConfig(watching)), "a client that watches pools is its own");
         assertTrue(!key.contains("hunter2"));
         assertTrue(!parse(a).toString().contains("hunter2"));
     }

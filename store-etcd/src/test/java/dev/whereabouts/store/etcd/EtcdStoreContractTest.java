@@ -4,6 +4,7 @@ import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.store.tck.StoreContract;
 import dev.whereabouts.store.tck.StoreFixture;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,9 @@ class EtcdStoreContractTest extends StoreContract {
         return new StoreFixture() {
             @Override
             public IpamStore open() {
-                return provider.open(new StoreConfig(etcd.config(prefix)));
+                Map<String, Object> config = etcd.config(prefix);
+                config.put("etcd_watch_pools", true); // so that the feed laws hold it to delivering
+                return provider.open(new StoreConfig(config));
             }
 
             @Override
@@ -38,5 +41,10 @@ class EtcdStoreContractTest extends StoreContract {
                 etcd.deletePrefix(prefix);
             }
         };
+    }
+
+    @Override
+    public boolean followsPools() {
+        return true;
     }
 }

@@ -18,9 +18,11 @@ import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -221,5 +223,36 @@ class EtcdStoreTest {
         assertNotEquals(v1, v2);
         assertEquals(v2, store.read(POOL).version());
         assertEquals(List.of(POOL), store.pools());
+    }
+
+    @Test
+    void aFollowedPoolCatchesUpWithEveryWriteOfAnotherClient() {
+        IpamStore writer = open(Map.of("etcd_max_txn_ops", 4)); // some changes span several transactions
+        IpamStore follower = open(Map.of("etcd_watch_pools", true));
+        PoolVersion v = committed(writer.commit(POOL, PoolVersion.ABSENT, add(POOL, "10.40.0.1", owner(1))));
+        assertEquals(Optional.empty(), store.awaitNewer(POOL, PoolVersion.ABSENT, Duration.ZERO),
+                "without etcd_watch_pools nothing is followed");
+        store.read(POOL);
+        assertEquals(Optional.empty(), follower.awaitNewer(POOL, PoolVersion.ABSENT, Duration.ZERO),
+                "asking first follows nothing yet: the next read starts it");
+        PoolSnapshot start = follower.read(POOL);
+        for (int i = 2; i <= 30; i++) {
+            List<Allocation> puts = new ArrayList<>();
+            for (int j = 0; j < i % 4 + 1; j++) {
+                puts.add(new Allocation(ip("10.40.0.0").plus(10 * i + j), owner(10 * i + j)));
+            }
+            List<IpAddress> removes = i % 5 == 0 ? List.of(ip("10.40.0.0").plus(10 * (i - 1))) : List.of();
+            v = committed(writer.commit(POOL, v, new PoolChange(puts, removes, List.of(), List.of())));
+        }
+
+        PoolSnapshot fed = start;
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!fed.version().equals(v) && System.nanoTime() < end) {
+            fed = follower.awaitNewer(POOL, fed.version(), Duration.ofSeconds(1)).orElse(fed);
+        }
+        assertEquals(v, fed.version(), "the feed reaches the last write's version");
+        assertEquals(store.read(POOL).allocations(), fed.allocations(), "and holds exactly what a read holds");
+        assertInstanceOf(CommitOutcome.Committed.class, follower.commit(POOL, fed.version(), add(POOL, "10.40.0.2", owner(2))));
+        assertEquals(Optional.empty(), store.awaitNewer(POOL, start.version(), Duration.ZERO), "still nothing without the setting");
     }
 }

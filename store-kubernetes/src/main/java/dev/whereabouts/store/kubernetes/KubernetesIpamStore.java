@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,17 +52,20 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
     private final ReservationWriter reservations;
     private final NodeRanges nodeRanges;
     private final PoolTurnLeases turns;
-    /** The last pool object seen per name, to save the GET in a commit that follows its read. */
-    private final ConcurrentHashMap<String, GenericKubernetesResource> lastSeen = new ConcurrentHashMap<>();
+    private final SeenPools seen;
+    /** Whether {@link #awaitNewer} follows pools by a watch ({@code kubernetes.watch_pools}). */
+    private final boolean watchPools;
 
-    KubernetesIpamStore(KubernetesConnection connection) {
+    KubernetesIpamStore(KubernetesConnection connection, boolean watchPools) {
         this.connection = connection;
+        this.watchPools = watchPools;
         this.client = connection.client();
         this.namespace = connection.namespace();
         this.pools = client.genericKubernetesResources(Kinds.IP_POOL).inNamespace(namespace);
         this.reservations = new ReservationWriter(client.genericKubernetesResources(Kinds.RESERVATION), namespace);
         this.nodeRanges = new NodeRanges(client, namespace);
         this.turns = new PoolTurnLeases(client, namespace);
+        this.seen = new SeenPools(pools);
     }
 
     String namespace() {
@@ -73,9 +75,18 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
     @Override
     public PoolSnapshot read(PoolKey key) {
         GenericKubernetesResource pool = fetch(key.objectName());
-        if (pool == null) {
-            return PoolSnapshot.absent(key);
+        return pool == null ? PoolSnapshot.absent(key) : snapshot(key, pool);
+    }
+
+    @Override
+    public Optional<PoolSnapshot> awaitNewer(PoolKey key, PoolVersion seenVersion, Duration maxWait) {
+        if (!watchPools) {
+            return Optional.empty();
         }
+        return seen.awaitNewer(key.objectName(), seenVersion.token(), maxWait).map(pool -> snapshot(key, pool));
+    }
+
+    private static PoolSnapshot snapshot(PoolKey key, GenericKubernetesResource pool) {
         return new PoolSnapshot(key, new PoolVersion(pool.getMetadata().getResourceVersion()),
                 PoolObjects.allocations(pool, key));
     }
@@ -122,7 +133,10 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
                 GenericKubernetesResource fresh = PoolObjects.newPool(key, namespace);
                 written = pools.resource(PoolObjects.applied(fresh, key, change)).create();
             } else {
-                GenericKubernetesResource current = lastSeen.get(name);
+                GenericKubernetesResource current = seen.get(name);
+                if (current != null && SeenPools.isNewer(current, expected.token())) {
+                    return Optional.empty(); // a newer pool was seen already: no need to ask the server
+                }
                 if (current == null || !expected.token().equals(current.getMetadata().getResourceVersion())) {
                     current = fetch(name);
                 }
@@ -133,21 +147,20 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
             }
         } catch (KubernetesClientException e) {
             if (ApiErrors.conflict(e) || e.getCode() == ApiErrors.NOT_FOUND) {
-                lastSeen.remove(name);
-                return Optional.empty();
+                return Optional.empty(); // what beat us arrives by the watch, or the next read
             }
             throw ApiErrors.unavailable("write pool " + name, e);
         }
-        lastSeen.put(name, written);
+        seen.saw(written);
         return Optional.of(new PoolVersion(written.getMetadata().getResourceVersion()));
     }
 
     private GenericKubernetesResource fetch(String name) {
         GenericKubernetesResource pool = ApiErrors.call("get pool " + name, () -> pools.withName(name).get());
         if (pool == null) {
-            lastSeen.remove(name);
+            seen.forget(name);
         } else {
-            lastSeen.put(name, pool);
+            seen.saw(pool);
         }
         return pool;
     }
@@ -236,7 +249,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
 
     @Override
     public void close() {
-        lastSeen.clear();
+        seen.close();
         turns.close();
         connection.close();
     }

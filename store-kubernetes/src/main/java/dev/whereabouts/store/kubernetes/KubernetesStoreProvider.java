@@ -1,5 +1,6 @@
 package dev.whereabouts.store.kubernetes;
 
+import dev.whereabouts.ipam.spi.ConfigValues;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.ipam.spi.StoreProvider;
@@ -19,6 +20,12 @@ import dev.whereabouts.store.kubernetes.client.KubernetesClients;
  * by its connect and request timeouts and is not retried by the client; the engine decides about
  * retries.
  *
+ * <p>{@code kubernetes.watch_pools} ({@code false} by default) makes the store watch each
+ * {@code IPPool} this node writes, so that another node's write reaches the engine as an event
+ * instead of as a conflict and a GET. Every write to a watched pool then costs every watching node
+ * a decode of the whole object, which in a burst of many nodes on one pool costs more than the
+ * reads it saves ("Following pools" in {@code docs/operations.md}), hence off unless asked for.
+ *
  * <p>The store also implements {@link dev.whereabouts.ipam.spi.NodeRangeSource} (node slices and
  * per-node ranges).
  */
@@ -34,11 +41,23 @@ public final class KubernetesStoreProvider implements StoreProvider {
 
     @Override
     public IpamStore open(StoreConfig config) {
-        return new KubernetesIpamStore(KubernetesClients.connect(config, System.getenv()));
+        return new KubernetesIpamStore(KubernetesClients.connect(config, System.getenv()), watchPools(config));
     }
 
     @Override
     public String clientKey(StoreConfig config) {
-        return KubernetesClients.connectionKey(config);
+        return KubernetesClients.connectionKey(config) + (watchPools(config) ? "|watch_pools" : "");
     }
+
+    /**
+     * Whether to follow written pools by a watch.
+     *
+     * @throws dev.whereabouts.ipam.api.InvalidConfigException when the value is not a boolean
+     */
+    static boolean watchPools(StoreConfig config) {
+        return config.section("kubernetes").value(WATCH_POOLS)
+                .map(v -> ConfigValues.bool("kubernetes." + WATCH_POOLS, v)).orElse(false);
+    }
+
+    static final String WATCH_POOLS = "watch_pools";
 }

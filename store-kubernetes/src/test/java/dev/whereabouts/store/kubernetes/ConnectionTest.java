@@ -1,12 +1,14 @@
 package dev.whereabouts.store.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.ipam.api.Allocation;
 import dev.whereabouts.ipam.api.Cidr;
 import dev.whereabouts.ipam.api.IpAddress;
+import dev.whereabouts.ipam.api.InvalidConfigException;
 import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.PoolChange;
@@ -57,6 +59,19 @@ class ConnectionTest {
         var c = new StoreConfig(Map.of("kubernetes", Map.of("kubeconfig", "/etc/k.conf", "k8s_api_root", "https://x")));
         assertEquals(p.clientKey(a), p.clientKey(b));
         assertTrue(!p.clientKey(a).equals(p.clientKey(c)));
+        var watching = new StoreConfig(Map.of("kubernetes", Map.of("kubeconfig", "/etc/k.conf", "watch_pools", true)));
+        var notWatching = new StoreConfig(Map.of("kubernetes", Map.of("kubeconfig", "/etc/k.conf", "watch_pools", false)));
+        assertNotEquals(p.clientKey(a), p.clientKey(watching), "a client that watches pools is not shared with one that does not");
+        assertEquals(p.clientKey(a), p.clientKey(notWatching));
+    }
+
+    @Test
+    void watchPoolsMustBeABoolean() {
+        var p = new KubernetesStoreProvider();
+        var wrong = new StoreConfig(Map.of("kubernetes", Map.of("kubeconfig", "/etc/k.conf", "watch_pools", "yes")));
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> p.clientKey(wrong));
+        assertEquals(7, e.code());
+        assertTrue(e.details().contains("kubernetes.watch_pools"), e.details());
     }
 
     @Test

@@ -4,7 +4,11 @@ import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.store.tck.StoreContract;
 import dev.whereabouts.store.tck.StoreFixture;
 
-/** The store kit's laws against the Kubernetes store on a fresh CRUD mock API server per law. */
+/**
+ * The store kit's laws against the Kubernetes store on a fresh CRUD mock API server per law, with
+ * {@code watch_pools} on so that the feed laws hold it to delivering (every other test of this
+ * module runs the default, without watches).
+ */
 class KubernetesStoreContractTest extends StoreContract {
 
     @Override
@@ -13,7 +17,7 @@ class KubernetesStoreContractTest extends StoreContract {
         return new StoreFixture() {
             @Override
             public IpamStore open() {
-                return cluster.open();
+                return cluster.open(true);
             }
 
             @Override
@@ -21,5 +25,10 @@ class KubernetesStoreContractTest extends StoreContract {
                 cluster.close();
             }
         };
+    }
+
+    @Override
+    public boolean followsPools() {
+        return true;
     }
 }

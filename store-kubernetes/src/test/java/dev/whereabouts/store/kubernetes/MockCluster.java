@@ -97,12 +97,23 @@ final class MockCluster implements AutoCloseable {
     }
 
     StoreConfig config() {
-        return new StoreConfig(Map.of("type", "whereabouts", "datastore", "kubernetes",
-                "kubernetes", Map.of("kubeconfig", kubeconfig.toString())));
+        return config(false);
+    }
+
+    /** With {@code watchPools}, the store follows the pools it writes ({@code kubernetes.watch_pools}). */
+    StoreConfig config(boolean watchPools) {
+        Map<String, Object> kubernetes = watchPools
+                ? Map.of("kubeconfig", kubeconfig.toString(), KubernetesStoreProvider.WATCH_POOLS, true)
+                : Map.of("kubeconfig", kubeconfig.toString());
+        return new StoreConfig(Map.of("type", "whereabouts", "datastore", "kubernetes", "kubernetes", kubernetes));
     }
 
     KubernetesIpamStore open() {
-        return (KubernetesIpamStore) new KubernetesStoreProvider().open(config());
+        return open(false);
+    }
+
+    KubernetesIpamStore open(boolean watchPools) {
+        return (KubernetesIpamStore) new KubernetesStoreProvider().open(config(watchPools));
     }
 
     @Override

@@ -7,7 +7,9 @@ import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A store that passes every call to another one: extend it and override the calls you want to
@@ -37,6 +39,11 @@ public abstract class ForwardingStore implements IpamStore {
     @Override
     public CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change) {
         return delegate.commit(key, expected, change);
+    }
+
+    @Override
+    public Optional<PoolSnapshot> awaitNewer(PoolKey key, PoolVersion seen, Duration maxWait) {
+        return delegate.awaitNewer(key, seen, maxWait);
     }
 
     @Override

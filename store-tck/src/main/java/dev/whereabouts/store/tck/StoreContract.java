@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
  *
  * <p>The laws come in groups: {@link PoolLaws} (versioned reads and conditional writes),
  * {@link ReservationLaws} (the cluster-wide create-if-absent claim), {@link DurabilityLaws} (listing,
- * re-opening, field fidelity) and {@link ConcurrencyLaws} (many writers, and a seeded random
- * sequence checked against a model). Each law gets a fresh fixture.
+ * re-opening, field fidelity), {@link ConcurrencyLaws} (many writers, and a seeded random
+ * sequence checked against a model) and {@link FeedLaws} (the optional change feed). Each law gets a fresh fixture.
  *
  * <p>A failing law names the guarantee in its method name; the message says what the store
  * returned. Random laws print their seed; override {@link #seed()} to replay one.
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
  * @since 0.1
  */
 public abstract class StoreContract
-        implements PoolLaws, ReservationLaws, DurabilityLaws, ConcurrencyLaws {
+        implements PoolLaws, ReservationLaws, DurabilityLaws, ConcurrencyLaws, FeedLaws {
 
     private StoreFixture fixture;
     private IpamStore store;

@@ -14,7 +14,8 @@ import java.util.Collection;
 final class LaneMetrics {
 
     private final Counter reads = Counter.create("whereabouts_pool_reads_total",
-            "Pool reads by the allocator, by outcome (ok, error); a warm pool saves the rest.", "outcome");
+            "Pool reads by the allocator, by outcome: ok, error; fed (the store's change feed delivered "
+                    + "a newer pool, so nothing was read). A warm pool saves the rest.", "outcome");
     private final Counter writes = Counter.create("whereabouts_pool_writes_total",
             "Conditional pool writes, by outcome: committed; conflict (another writer was first); "
                     + "reservation_taken (an address is reserved by another range); error (the store failed).",
@@ -31,6 +32,7 @@ final class LaneMetrics {
 
     final Counter.Child readOk = reads.labels("ok");
     final Counter.Child readError = reads.labels("error");
+    final Counter.Child readFed = reads.labels("fed");
     final Counter.Child committed = writes.labels("committed");
     final Counter.Child conflict = writes.labels("conflict");
     final Counter.Child reservationTaken = writes.labels("reservation_taken");

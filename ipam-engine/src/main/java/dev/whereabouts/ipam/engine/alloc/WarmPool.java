@@ -2,7 +2,10 @@ package dev.whereabouts.ipam.engine.alloc;
 
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolSnapshot;
+import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.spi.IpamStore;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
 
@@ -11,7 +14,13 @@ import java.util.random.RandomGenerator;
  * pool as written is kept and the next batch decides on it without reading; the conditional write
  * is still the guard, so a copy made stale by another writer costs one conflict and one read, never
  * a wrong answer. After a lost race its picks spread out for a while (see {@link RoundPlan#decide}).
- * Single-threaded: only a lane's leader (or the simulation) calls it.
+ *
+ * <p>With a store that follows its pools ({@link IpamStore#awaitNewer}), a lost race waits for the
+ * write that won, as the store's feed delivers it, instead of reading the whole pool. What the feed
+ * delivers may already be outdated, so it counts as a copy from memory, not as a read. Without a
+ * feed, or when it stays silent, the round reads.
+ *
+ * <p>Single-threaded: only a lane's leader (or the simulation) calls it.
  */
 final class WarmPool {
 
@@ -37,12 +46,22 @@ final class WarmPool {
      * sixteen reads of 300 ms; a pool that stays contended reaches the full window in four.
      */
     private static final int CONTENDED_WRITES = 16;
+    /**
+     * How long a round waits for the feed to deliver the write that beat it. That write is already
+     * in the store, so its event is normally milliseconds away; a feed that stays silent this long
+     * is lagging or broken, and a read is the faster way on.
+     */
+    static final Duration FEED_WAIT = Duration.ofMillis(200);
 
     private final IpamStore store;
     private final PoolKey key;
     private final RandomGenerator random;
     private final LaneMetrics metrics;
     private PoolSnapshot warm;
+    /** The newest version this process knows the pool had (read, written or fed); null before that. */
+    private PoolVersion known;
+    /** Whether a write on {@link #known} lost its race: the store holds something newer. */
+    private boolean outdated;
     /** Allocations in the pool as last read or written, -1 before that; read by the scraping thread. */
     private volatile int used = -1;
     private int contendedWrites;
@@ -69,21 +88,19 @@ final class WarmPool {
         return key;
     }
 
-    /** Drops the warm copy: the next round reads. */
+    /** Other writers may have written since the warm copy: the next round reads. */
     void forget() {
         warm = null;
     }
 
-    /** One round: expire, read if nothing warm, decide, write. */
+    /** One round: expire, take the pool at hand (warm, fed) or read it, decide, write. */
     Next round(PoolBatch batch) {
         batch.expire();
         if (batch.done()) {
             return Next.DONE;
         }
-        // While other nodes win races on this pool, a copy from memory is most likely outdated;
-        // reading right before the write keeps the window for the next lost race short.
-        boolean fresh = warm == null || contendedWrites > 0;
-        PoolSnapshot snapshot;
+        PoolSnapshot snapshot = atHand();
+        boolean fresh = snapshot == null;
         if (fresh) {
             try {
                 snapshot = store.read(key);
@@ -93,16 +110,14 @@ final class WarmPool {
                 return Next.DONE;
             }
             metrics.readOk.inc();
-            used = snapshot.allocations().size();
-        } else {
-            snapshot = warm;
         }
+        seen(snapshot);
         warm = null; // whatever happens below, only a known outcome puts a copy back
         long spread = contendedWrites > 0 ? CONTENDED_SPREAD : 0;
         return switch (batch.round(store, snapshot, fresh, spread, random)) {
             case PoolBatch.Round.Written w -> {
                 warm = w.after();
-                used = warm.allocations().size();
+                seen(warm);
                 repicksInARow = 0;
                 contendedWrites = Math.max(0, contendedWrites - 1);
                 yield Next.DONE;
@@ -124,12 +139,35 @@ final class WarmPool {
             }
             case PoolBatch.Round.Stale s -> {
                 metrics.retryConflict.inc();
+                outdated = true;
                 repicksInARow = 0;
                 contendedWrites = widened();
                 yield Next.AFTER_CONFLICT;
             }
             case PoolBatch.Round.Failed f -> Next.DONE;
         };
+    }
+
+    /**
+     * The pool to decide on without a read: after a lost race, the write that won as the feed
+     * delivers it; else the warm copy; null when only a read will do. While other nodes win races, a
+     * copy from memory is most likely outdated, so a contended pool reads before every write.
+     */
+    private PoolSnapshot atHand() {
+        if (outdated) {
+            Optional<PoolSnapshot> newer = store.awaitNewer(key, known, FEED_WAIT);
+            if (newer.isPresent()) {
+                metrics.readFed.inc();
+            }
+            return newer.orElse(null);
+        }
+        return contendedWrites > 0 ? null : warm;
+    }
+
+    private void seen(PoolSnapshot snapshot) {
+        known = snapshot.version();
+        outdated = false;
+        used = snapshot.allocations().size();
     }
 
     private int widened() {

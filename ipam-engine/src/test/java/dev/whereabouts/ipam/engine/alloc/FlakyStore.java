@@ -8,21 +8,35 @@ import dev.whereabouts.ipam.api.StoreUnavailableException;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.store.tck.ForwardingStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
  * The store kit's reference store behind faults drawn from the simulation's own random source:
  * reads that fail, commits that conflict without a reason, commits that fail before writing, and
  * commits that write but lose their answer (the caller cannot tell these last two apart).
+ *
+ * <p>With a feed, it also plays a change feed that lags at random: asked for something newer than a
+ * version, it delivers nothing, or any later state the pool really had (not always the latest), as a
+ * watch whose events are still on their way would.
  */
 final class FlakyStore extends ForwardingStore {
 
     private final Random random;
+    private final boolean feed;
+    /** Every state each pool had, oldest first, for the feed. */
+    private final Map<PoolKey, List<PoolSnapshot>> history = new HashMap<>();
     private boolean faulty = true;
 
-    FlakyStore(IpamStore real, Random random) {
+    FlakyStore(IpamStore real, Random random, boolean feed) {
         super(real);
         this.random = random;
+        this.feed = feed;
     }
 
     /** From now on every call goes straight through (the store is "back"). */
@@ -51,9 +65,27 @@ final class FlakyStore extends ForwardingStore {
             throw new StoreUnavailableException("injected: commit to " + key + " failed before writing", null);
         }
         CommitOutcome outcome = super.commit(key, expected, change);
+        if (outcome instanceof CommitOutcome.Committed) {
+            history.computeIfAbsent(key, k -> new ArrayList<>()).add(super.read(key));
+        }
         if (roll(3)) {
             throw new StoreUnavailableException("injected: commit to " + key + " lost its answer", null);
         }
         return outcome;
+    }
+
+    @Override
+    public Optional<PoolSnapshot> awaitNewer(PoolKey key, PoolVersion seen, Duration maxWait) {
+        List<PoolSnapshot> states = history.getOrDefault(key, List.of());
+        int from = 0;
+        for (int i = 0; i < states.size(); i++) {
+            if (states.get(i).version().equals(seen)) {
+                from = i + 1;
+            }
+        }
+        if (!feed || from >= states.size() || random.nextInt(4) == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(states.get(from + random.nextInt(states.size() - from)));
     }
 }

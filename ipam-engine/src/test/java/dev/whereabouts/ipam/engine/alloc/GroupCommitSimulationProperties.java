@@ -34,7 +34,9 @@ import net.jqwik.api.statistics.Statistics;
  * {@link WarmPool}, exactly as {@link PoolLane}'s leader does; only the queueing is simulated. After
  * every step: no address has two owners, reservations match allocations, and every ADD that was
  * answered (and not deleted since) is in the store with its address. Some DELs come from another
- * node (as the pod controller's do), so warm copies go stale. At the end, with the faults
+ * node (as the pod controller's do), so warm copies go stale. Half the seeds give the store a change
+ * feed that lags at random ({@link FlakyStore}), so rounds also decide on delivered states that are
+ * already outdated. At the end, with the faults
  * healed, a DEL of every attachment ever seen leaves the store empty: nothing leaks, not even the
  * ADDs whose answer was lost or whose node crashed.
  */
@@ -56,7 +58,8 @@ class GroupCommitSimulationProperties {
     private static void simulate(long seed) {
         Random random = new Random(seed);
         InMemoryStore backend = InMemoryStore.create();
-        FlakyStore store = new FlakyStore(backend, random);
+        boolean feed = random.nextBoolean();
+        FlakyStore store = new FlakyStore(backend, random, feed);
         SimCluster cluster = new SimCluster(store, random, 2 + random.nextInt(3));
         SimModel model = new SimModel();
         int steps = 150 + random.nextInt(200);
@@ -95,6 +98,7 @@ class GroupCommitSimulationProperties {
         }
         assertEquals(List.of(), backend.reservations(), "leaked reservations");
         Statistics.label("lost or unknown outcomes").collect(model.uncertainSeen() > 0);
+        Statistics.label("store with a lagging change feed").collect(feed);
     }
 
     static PoolKey keyOf(Cidr range) {
