@@ -22,9 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * for the pools the engine follows, from a watch on that one object.
  *
  * <p>Why: a write that follows this client's own read or write needs the whole object to PUT, and
- * keeping it saves a GET. Another node's write makes that PUT conflict; with a watch on the pool, the
- * object is replaced as soon as the other write is known, so the next decision starts from it and
- * a lost race waits for the event that beat it instead of reading the pool again.
+ * keeping it saves a GET. Another node's write makes that PUT conflict; with a watch on the pool
+ * ({@code kubernetes.watch_pools}), the object is replaced as soon as the other write is known, so a
+ * lost race waits for the event that beat it instead of reading the pool again.
  *
  * <p>Watches are opened only on {@link #awaitNewer}, which the engine calls for pools it writes, one
  * per pool and by name, so a node's watches grow with the pools it writes, never with the cluster.
