@@ -7,8 +7,8 @@ import java.util.Objects;
  * What one conditional write does to a pool and to the cluster-wide reservations.
  *
  * <p>A store applies a change all or nothing, or, when its backend cannot do that in one step, in
- * the order that can never produce a duplicate: reservations first, then the pool, then the
- * removal of reservations (see {@link dev.whereabouts.ipam.spi.IpamStore#commit}).
+ * an order that can never produce a duplicate, undoing its earlier steps when a later one is
+ * refused (see {@link dev.whereabouts.ipam.spi.IpamStore}).
  *
  * @param put allocations to create or overwrite (an overwrite moves an entry to a new container id)
  * @param remove addresses whose allocation is removed; an address that is not allocated is ignored

@@ -27,10 +27,13 @@ import java.util.Optional;
  *       one held by another attachment makes the commit return
  *       {@link CommitOutcome.ReservationTaken} and change nothing.</li>
  *   <li>A change is all or nothing. A backend that cannot write several objects atomically
- *       (Kubernetes) writes reservations first, the pool second and removes reservations last, and
- *       rolls back the reservations it created when the pool write conflicts. A crash then leaves at
- *       most a reservation that no pool entry backs, which blocks an address but never lets two
- *       owners hold it; the reconciler removes such leftovers with {@link #removeReservation}.</li>
+ *       (Kubernetes) must order its writes so that no address is ever held by two owners, and
+ *       undo what it wrote when a later step refuses: the Kubernetes store writes the pool first,
+ *       then creates the reservations, and removes released reservations last; a reservation held
+ *       elsewhere makes it delete the ones it created and take its pool entries back (the pool's
+ *       version moves on, its entries are as they were). A crash then leaves at most an entry or a
+ *       reservation that nothing answered for, which blocks an address but never lets two owners
+ *       hold it; the reconciler removes such leftovers ({@link #removeReservation}).</li>
  *   <li>Every call returns or throws within the store's configured timeout. Faults that a retry may
  *       fix throw {@link StoreUnavailableException} (CNI code 11).</li>
  *   <li>Implementations are safe for concurrent use by many threads, and by many processes on many
@@ -52,7 +55,8 @@ public interface IpamStore extends AutoCloseable {
      *
      * @return {@link CommitOutcome.Committed} with the new version, {@link CommitOutcome.Conflict} if
      *     the pool changed since it was read, or {@link CommitOutcome.ReservationTaken} if an address
-     *     is reserved by another attachment; in the last two cases nothing was written
+     *     is reserved by another attachment; in the last two cases the pool holds what it held
+     *     and no reservation was added or removed
      */
     CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change);
 

@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *       judged (never by pod reference alone; upstream #176). Their reservations go in the same
  *       commit;</li>
  *   <li>removes leftover reservations that were unbacked in an earlier pass at least
- *       {@link ReconcilerOptions#leftoverGrace()} ago and still are (a reservation is written before
- *       its pool entry during an ADD, so one sighting proves nothing). A reservation whose pod lists the address in its
+ *       {@link ReconcilerOptions#leftoverGrace()} ago and still are (a pool's first ADD writes its
+ *       reservation before the pool, and a refused commit removes the reservations it made, so one
+ *       sighting proves nothing). A reservation whose pod lists the address in its
  *       network-status is never removed: its missing pool entry is written back instead.</li>
  * </ol>
  *

@@ -1,5 +1,6 @@
 package dev.whereabouts.store.kubernetes;
 
+import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.Reservation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,6 +26,8 @@ final class ReservationWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReservationWriter.class);
     private static final int ATTEMPTS = 5;
+    /** Bounds {@link #written}; past it the map starts again, which only costs reads. */
+    private static final int MAX_WRITTEN = 1 << 16;
 
     /** What reserving one address did. */
     sealed interface Claim {
@@ -47,6 +51,15 @@ final class ReservationWriter {
     private final NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
             Resource<GenericKubernetesResource>> objects;
     private final String namespace;
+    /**
+     * The resourceVersion of each reservation this client created or re-owned, by object name. A
+     * release whose object is still at that version is still ours, so it deletes with that version
+     * as its precondition and skips the read; a moved or missing object makes the delete fail and
+     * the release falls back to reading.
+     */
+    private final ConcurrentHashMap<String, Written> written = new ConcurrentHashMap<>();
+
+    private record Written(Owner owner, String resourceVersion) {}
 
     ReservationWriter(MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList,
             Resource<GenericKubernetesResource>> all, String namespace) {
@@ -58,7 +71,8 @@ final class ReservationWriter {
         String name = r.objectName();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {
-                return new Claim.Created(objects.resource(ReservationObjects.newReservation(r, namespace)).create());
+                return new Claim.Created(remember(r.owner(),
+                        objects.resource(ReservationObjects.newReservation(r, namespace)).create()));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != ApiErrors.CONFLICT) {
                     throw ApiErrors.unavailable("create reservation " + name, e);
@@ -77,7 +91,7 @@ final class ReservationWriter {
                 return new Claim.Held();
             }
             try {
-                objects.resource(ReservationObjects.reowned(existing, r.owner())).update();
+                remember(r.owner(), objects.resource(ReservationObjects.reowned(existing, r.owner())).update());
                 return new Claim.Held();
             } catch (KubernetesClientException e) {
                 if (!ApiErrors.conflict(e) && e.getCode() != ApiErrors.NOT_FOUND) {
@@ -152,6 +166,7 @@ final class ReservationWriter {
     /** Undoes a {@link Claim.Created}: deletes the object only if it is still the one we created. */
     void undo(Claim.Created created) {
         var meta = created.object().getMetadata();
+        written.remove(meta.getName());
         try {
             objects.withName(meta.getName()).lockResourceVersion(meta.getResourceVersion()).delete();
         } catch (KubernetesClientException e) {
@@ -163,6 +178,20 @@ final class ReservationWriter {
     /** Removes {@code r} if it is still held by the same attachment. */
     boolean release(Reservation r) {
         String name = r.objectName();
+        Written mine = written.remove(name);
+        if (mine != null && mine.owner().sameAttachment(r.owner())) {
+            try {
+                return !objects.withName(name).lockResourceVersion(mine.resourceVersion()).delete().isEmpty();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == ApiErrors.NOT_FOUND) {
+                    return false;
+                }
+                if (e.getCode() != ApiErrors.CONFLICT) {
+                    throw ApiErrors.unavailable("delete reservation " + name, e);
+                }
+                // re-owned or replaced since: read who holds it now
+            }
+        }
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             GenericKubernetesResource existing = get(name);
             if (existing == null || !ReservationObjects.owner(existing).sameAttachment(r.owner())) {
@@ -183,6 +212,14 @@ final class ReservationWriter {
             }
         }
         return false;
+    }
+
+    private GenericKubernetesResource remember(Owner owner, GenericKubernetesResource object) {
+        if (written.size() >= MAX_WRITTEN) {
+            written.clear();
+        }
+        written.put(object.getMetadata().getName(), new Written(owner, object.getMetadata().getResourceVersion()));
+        return object;
     }
 
     Optional<GenericKubernetesResource> find(String name) {

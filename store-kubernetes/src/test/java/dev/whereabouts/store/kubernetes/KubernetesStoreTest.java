@@ -177,6 +177,31 @@ class KubernetesStoreTest {
     }
 
     @Test
+    void aRefusedBatchOnAWrittenPoolLeavesItsEntriesAsTheyWere() {
+        Owner c = new Owner("ctr-c", "net1", "default/pod-c");
+        Reservation cs = new Reservation("", ip("10.11.88.99"), c);
+        store.commit(POOL, PoolVersion.ABSENT,
+                new PoolChange(List.of(new Allocation(cs.ip(), c)), List.of(), List.of(cs), List.of()));
+        Reservation held = new Reservation("", ip("10.11.88.97"), A);
+        store.commit(PoolKey.of(Cidr.parse("10.11.88.0/24"), ""), PoolVersion.ABSENT,
+                new PoolChange(List.of(new Allocation(held.ip(), A)), List.of(), List.of(held), List.of()));
+        var before = store.read(POOL);
+
+        // one batch: DEL of pod-c, and two ADDs of pod-b, one of which another range holds
+        Reservation free = new Reservation("", ip("10.11.88.98"), B);
+        Reservation theirs = new Reservation("", held.ip(), B);
+        var out = store.commit(POOL, before.version(), new PoolChange(
+                List.of(new Allocation(free.ip(), B), new Allocation(theirs.ip(), B)), List.of(cs.ip()),
+                List.of(free, theirs), List.of(cs)));
+
+        assertEquals(held, assertInstanceOf(CommitOutcome.ReservationTaken.class, out).holder());
+        assertEquals(before.allocations(), store.read(POOL).allocations(), "entries as they were");
+        assertEquals(java.util.Set.of(cs, held), java.util.Set.copyOf(store.reservations()));
+        assertInstanceOf(CommitOutcome.Conflict.class, store.commit(POOL, before.version(), PoolChange.remove(cs.ip())),
+                "the version the refused commit was based on is gone");
+    }
+
+    @Test
     void theSameAttachmentRefreshesItsReservation() {
         Reservation r = new Reservation("net1", ip("10.11.88.97"), A);
         store.commit(POOL, PoolVersion.ABSENT,
