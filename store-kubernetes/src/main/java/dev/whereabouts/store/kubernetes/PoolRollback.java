@@ -84,7 +84,7 @@ final class PoolRollback {
         String name = key.objectName();
         GenericKubernetesResource latest = written.object();
         try {
-            for (int attempt = 0; attempt < ATTEMPTS && latest != null; attempt++) {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 PoolChange inverse = inverse(PoolObjects.allocations(latest, key), written.before(), change);
                 if (inverse.isEmpty()) {
                     return;
@@ -98,6 +98,9 @@ final class PoolRollback {
                     }
                 }
                 latest = pools.withName(name).get();
+                if (latest == null) {
+                    return; // the pool is gone, and the entries with it
+                }
             }
             LOG.warn("pool {} kept moving; entries of a refused commit stay until the reconciler removes them", name);
         } catch (KubernetesClientException e) {

@@ -87,8 +87,15 @@ final class RoundPlan {
         Optional<Map.Entry<IpAddress, Owner>> held = heldBy(a.owner());
         if (held.isPresent()) {
             IpAddress ip = held.get().getKey();
-            if (!held.get().getValue().equals(a.owner())) {
-                write(ip, a, false); // a re-created sandbox of the same pod moves the entry to itself
+            // A re-created sandbox of the same pod moves the entry to itself. Where ranges may
+            // overlap, an unchanged stored entry is written again too, so that its reservation is
+            // claimed before the answer: a store that writes the pool before the reservations
+            // (Kubernetes) can lose the reservation to a crash in between, and then only this claim
+            // stops an overlapping range from handing the same address to someone else. An entry
+            // this round writes already is claimed with it, and stays its first writer's to re-pick.
+            boolean moved = !held.get().getValue().equals(a.owner());
+            if (moved || (a.overlapping() && !put.containsKey(ip))) {
+                write(ip, a, false);
             }
             return new Allocator.Taken(key, ip, false);
         }
@@ -115,7 +122,7 @@ final class RoundPlan {
 
     private void write(IpAddress ip, PoolRequest.Allocate a, boolean fresh) {
         put.put(ip, a.owner());
-        putBy.put(ip, a);
+        putBy.putIfAbsent(ip, a); // the first writer picked it: a re-pick is that request's
         if (a.overlapping()) {
             reserved.add(ip);
         }

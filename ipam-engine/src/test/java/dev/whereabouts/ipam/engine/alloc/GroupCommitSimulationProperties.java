@@ -55,6 +55,15 @@ class GroupCommitSimulationProperties {
         simulate(-4_185_230_110_983_461_721L); // paste a failing seed here to replay it step by step
     }
 
+    /**
+     * Two ADDs of one attachment in one batch, the first picking an address an overlapping range
+     * holds: the re-pick must go to the request that picked it, or the batch never drains.
+     */
+    @Example
+    void aRepickGoesToTheRequestThatPickedTheAddress() {
+        simulate(-3L);
+    }
+
     private static void simulate(long seed) {
         Random random = new Random(seed);
         InMemoryStore backend = InMemoryStore.create();
