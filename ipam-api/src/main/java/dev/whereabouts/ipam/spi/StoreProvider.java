@@ -37,4 +37,15 @@ public interface StoreProvider {
     default String clientKey(StoreConfig config) {
         return config.section().toString();
     }
+
+    /**
+     * Runs this store's client code over made-up data, without contacting any server, so that the
+     * first calls of a freshly started node daemon meet loaded classes and compiled code instead of
+     * the interpreter (a burst often arrives right after a node boots). The daemon calls it once, in
+     * the background, when it starts. It must not do I/O, should cost well under a second of CPU,
+     * and may throw: a failed warm-up is ignored. The default does nothing.
+     *
+     * @since 0.3
+     */
+    default void warmUp() {}
 }

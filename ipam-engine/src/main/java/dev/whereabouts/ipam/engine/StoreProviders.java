@@ -94,6 +94,17 @@ public final class StoreProviders {
         }
     }
 
+    /** Runs every provider's {@link StoreProvider#warmUp}; one that fails is logged and skipped. */
+    public void warmUpAll() {
+        byName.forEach((name, provider) -> {
+            try {
+                provider.warmUp();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("warm-up of store '{}' failed: {}", name, e.toString());
+            }
+        });
+    }
+
     /** The names of the providers, sorted. */
     public List<String> names() {
         return List.copyOf(byName.keySet());

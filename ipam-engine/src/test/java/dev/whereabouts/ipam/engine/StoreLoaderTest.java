@@ -83,4 +83,34 @@ class StoreLoaderTest {
         loader.close();
         assertThrows(IllegalStateException.class, () -> loader.open("test-memory", new StoreConfig(Map.of())));
     }
+
+    @Test
+    void aWarmUpThatFailsDoesNotKeepTheOtherStoresFromTheirs() {
+        List<String> warmed = new java.util.ArrayList<>();
+        StoreProvider broken = provider("broken", () -> {
+            throw new IllegalStateException("no warm-up today");
+        });
+        StoreProvider fine = provider("fine", () -> warmed.add("fine"));
+        StoreProviders.of(List.of(broken, fine)).warmUpAll();
+        assertEquals(List.of("fine"), warmed);
+    }
+
+    private static StoreProvider provider(String name, Runnable warmUp) {
+        return new StoreProvider() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public dev.whereabouts.ipam.spi.IpamStore open(StoreConfig config) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void warmUp() {
+                warmUp.run();
+            }
+        };
+    }
 }

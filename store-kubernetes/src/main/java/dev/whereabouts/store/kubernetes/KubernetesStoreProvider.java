@@ -45,6 +45,11 @@ public final class KubernetesStoreProvider implements StoreProvider {
     }
 
     @Override
+    public void warmUp() {
+        ClientWarmup.run(KubernetesClients.serialization(), ClientWarmup.ROUNDS);
+    }
+
+    @Override
     public String clientKey(StoreConfig config) {
         return KubernetesClients.connectionKey(config) + (watchPools(config) ? "|watch_pools" : "");
     }

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,11 @@ import org.slf4j.LoggerFactory;
 final class PoolRollback {
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolRollback.class);
-    private static final int ATTEMPTS = 5;
+    /**
+     * Writers of a contended pool each win about one race in N, and an entry left behind blocks an
+     * address until the reconciler comes, so the undo keeps going far longer than one write would.
+     */
+    private static final int ATTEMPTS = 40;
 
     /**
      * A pool as one commit wrote it.
@@ -97,6 +102,7 @@ final class PoolRollback {
                         throw e;
                     }
                 }
+                pauseAfterLosing(attempt);
                 latest = pools.withName(name).get();
                 if (latest == null) {
                     return; // the pool is gone, and the entries with it
@@ -106,6 +112,16 @@ final class PoolRollback {
         } catch (KubernetesClientException e) {
             LOG.warn("could not take back the entries of a refused commit in pool {}; the reconciler removes them: {}",
                     name, e.getMessage());
+        }
+    }
+
+    /** A short random pause after a lost race, so the undo does not meet the same writers in lockstep. */
+    private static void pauseAfterLosing(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2 + Math.min(attempt, 10) * 2L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("interrupted while taking back entries", e);
         }
     }
 

@@ -2,7 +2,10 @@ package dev.whereabouts.store.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.whereabouts.ipam.api.Cidr;
 import dev.whereabouts.ipam.api.IpAddress;
+import dev.whereabouts.ipam.api.Owner;
+import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.Reservation;
 import java.io.File;
 import java.nio.file.Files;
@@ -115,6 +118,53 @@ class ConcurrencyTest {
             }
             assertEquals(32, lines.size());
             assertNoAddressHasTwoOwners(cluster, lines);
+        }
+    }
+
+    /**
+     * Writers on two overlapping pools of one network: the same address in both ranges can only be
+     * had through its reservation, so commits are refused after their pool write and take their
+     * entries back while other writers write the same pools.
+     */
+    @Test
+    void writersOnOverlappingPoolsNeverShareAnAddress() throws Exception {
+        PoolKey wide = PoolKey.of(Cidr.parse("10.30.0.0/26"), "");
+        PoolKey narrow = PoolKey.of(Cidr.parse("10.30.0.0/27"), "");
+        try (MockCluster cluster = new MockCluster("overlap")) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                PoolKey key = t % 2 == 0 ? wide : narrow;
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    try (KubernetesIpamStore store = cluster.open()) {
+                        for (int i = 0; i < 5; i++) {
+                            Owner owner = new Owner("c" + thread + "-" + i, "net1", "ns/p" + thread + "-" + i);
+                            TestAllocator.add(store, key, owner, true);
+                            if (i % 2 == 1) {
+                                TestAllocator.del(store, key, owner, true);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : results) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+            pool.shutdown();
+            try (KubernetesIpamStore store = cluster.open()) {
+                Map<IpAddress, String> held = new HashMap<>();
+                for (PoolKey key : List.of(wide, narrow)) {
+                    store.read(key).allocations().forEach((ip, owner) -> {
+                        String before = held.put(ip, owner.podRef());
+                        assertEquals(null, before, ip + " is held by " + before + " and " + owner.podRef());
+                    });
+                }
+                assertEquals(8 * 3, held.size(), "three of each thread's five ADDs stay: " + held);
+                assertEquals(held, store.reservations().stream()
+                        .collect(Collectors.toMap(Reservation::ip, r -> r.owner().podRef())));
+            }
         }
     }
 }

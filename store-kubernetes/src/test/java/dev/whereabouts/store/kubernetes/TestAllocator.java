@@ -28,8 +28,24 @@ final class TestAllocator {
             PoolSnapshot snap = store.read(key);
             Optional<IpAddress> mine = snap.allocations().entrySet().stream()
                     .filter(e -> e.getValue().sameAttachment(owner)).map(e -> e.getKey()).findFirst();
-            if (mine.isPresent()) {
+            if (mine.isPresent() && !reserve) {
                 return mine.get();
+            }
+            if (mine.isPresent()) {
+                // as the engine does: an entry is answered only once its reservation is claimed
+                Reservation r = new Reservation(key.networkName(), mine.get(), owner);
+                CommitOutcome out = store.commit(key, snap.version(),
+                        new PoolChange(List.of(new Allocation(mine.get(), owner)), List.of(), List.of(r), List.of()));
+                switch (out) {
+                    case CommitOutcome.Committed c -> {
+                        return mine.get();
+                    }
+                    case CommitOutcome.ReservationTaken t ->
+                            throw new IllegalStateException(owner + " holds " + mine.get() + " reserved by " + t.holder());
+                    case CommitOutcome.Conflict c -> {
+                        continue;
+                    }
+                }
             }
             IpAddress ip = key.range().network().next();
             IpAddress last = key.range().lastAddress().previous();

@@ -4,6 +4,7 @@ import dev.whereabouts.cni.launcher.CniHandler;
 import dev.whereabouts.cni.launcher.log.Logs;
 import dev.whereabouts.ipam.engine.Ipam;
 import dev.whereabouts.ipam.engine.LogLevel;
+import dev.whereabouts.ipam.engine.StoreProviders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,6 +84,11 @@ public final class JitWarmup {
         try {
             dir = Files.createTempDirectory("whereabouts-warmup");
             cycles(dir, cycles);
+            // The cycles reach no store client but the file store's; the others warm their own
+            // decoding without a server (StoreProvider.warmUp).
+            if (mayGoOn()) {
+                StoreProviders.discovered().warmUpAll();
+            }
             Logs.process().log(LogLevel.VERBOSE, "JIT warm-up %s: %d ADD+DEL cycles in %d ms%s".formatted(
                     gaveUp ? "stopped, the daemon was busy" : "done", done.get(), (System.nanoTime() - start) / 1_000_000,
                     failed.get() == 0 ? "" : ", " + failed.get() + " calls failed"), null);

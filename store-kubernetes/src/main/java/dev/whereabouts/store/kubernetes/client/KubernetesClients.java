@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,6 +50,12 @@ public final class KubernetesClients {
     public static final int REQUEST_TIMEOUT_MS = 5_000;
 
     private static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+    /**
+     * One serialization for every client this process builds: Jackson builds its deserializers once
+     * per mapper, and the daemon's start-up warm-up ({@link #serialization()}) builds and compiles
+     * them before the first call needs them.
+     */
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private KubernetesClients() {}
 
@@ -116,8 +123,14 @@ public final class KubernetesClients {
         KubernetesClient client = new KubernetesClientBuilder()
                 .withConfig(b.build())
                 .withHttpClientFactory(http)
+                .withKubernetesSerialization(SERIALIZATION)
                 .build();
         return new KubernetesConnection(client, namespace, http);
+    }
+
+    /** The serialization every client of this process decodes and encodes with. */
+    public static KubernetesSerialization serialization() {
+        return SERIALIZATION;
     }
 
     private static Config inCluster(Map<String, String> env, String apiRoot) {
