@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
@@ -31,20 +30,8 @@ import org.slf4j.LoggerFactory;
  * cluster-wide Lease: a pool write is a PUT carrying the {@code resourceVersion} that was read, so a
  * concurrent writer makes it fail with 409 and the engine reads again.
  *
- * <p>A commit touches several objects, which Kubernetes cannot write atomically, so it goes in an
- * order that never hands an address to two owners: (1) write the pool; (2) create the reservations
- * (a 409 means one exists: the same attachment's is refreshed, anyone else's refuses the commit with
- * {@code ReservationTaken}); (3) delete the released reservations, each only if still held by the
- * same attachment. A refused step 2 deletes the reservations it created and takes the pool entries
- * back ({@link PoolRollback}). The pool goes first because it is the one object every writer of the
- * pool contends for: nodes racing on a pool lose at its conditional write, with one request and
- * nothing to undo, instead of half-claiming the same lowest addresses and deleting them again (a
- * 10-node burst on one pool made 2.1 creates and 0.8 deletes of reservations per ADD that way).
- * Only an address that another range holds (overlapping ranges) still costs an undo. A pool's first
- * write is the exception: it claims first and creates the pool second, so a refused one leaves no
- * object. A crash between steps leaves an entry that no reservation backs for an ADD that was never
- * answered, or an unreleased reservation after a DEL: either blocks one address, never duplicates
- * one, and the reconciler removes it.
+ * <p>A commit touches several objects, which Kubernetes cannot write atomically; {@link PoolCommits}
+ * writes them in an order that never hands an address to two owners.
  */
 final class KubernetesIpamStore implements IpamStore, NodeRangeSource, ContentionLock {
 
@@ -59,7 +46,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
     private final NodeRanges nodeRanges;
     private final PoolTurnLeases turns;
     private final SeenPools seen;
-    private final PoolRollback rollback;
+    private final PoolCommits commits;
     /** Whether {@link #awaitNewer} follows pools by a watch ({@code kubernetes.watch_pools}). */
     private final boolean watchPools;
 
@@ -73,7 +60,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
         this.nodeRanges = new NodeRanges(client, namespace);
         this.turns = new PoolTurnLeases(client, namespace);
         this.seen = new SeenPools(pools);
-        this.rollback = new PoolRollback(pools, seen);
+        this.commits = new PoolCommits(pools, reservations, seen, namespace);
     }
 
     String namespace() {
@@ -82,7 +69,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
 
     @Override
     public PoolSnapshot read(PoolKey key) {
-        GenericKubernetesResource pool = fetch(key.objectName());
+        GenericKubernetesResource pool = seen.fetch(key.objectName());
         return pool == null ? PoolSnapshot.absent(key) : snapshot(key, pool);
     }
 
@@ -101,120 +88,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
 
     @Override
     public CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change) {
-        if (expected.absent()) {
-            return create(key, change);
-        }
-        Optional<PoolRollback.Written> written = writePool(key, expected, change);
-        if (written.isEmpty()) {
-            return new CommitOutcome.Conflict();
-        }
-        Claimed claimed;
-        try {
-            claimed = claimReservations(change);
-        } catch (RuntimeException e) {
-            rollback.rollBack(key, written.get(), change);
-            throw e;
-        }
-        if (claimed.refused() != null) {
-            rollback.rollBack(key, written.get(), change);
-            return claimed.refused();
-        }
-        reservations.releaseAll(change.unreserve());
-        return new CommitOutcome.Committed(written.get().version());
-    }
-
-    /**
-     * The first write of a pool claims its reservations before it creates the object, so that a
-     * refused first write leaves no pool behind without having to delete one (a delete that another
-     * writer's entries could meet); a lost create undoes the claims.
-     */
-    private CommitOutcome create(PoolKey key, PoolChange change) {
-        Claimed claimed = claimReservations(change);
-        if (claimed.refused() != null) {
-            return claimed.refused();
-        }
-        Optional<PoolRollback.Written> written;
-        try {
-            written = writePool(key, PoolVersion.ABSENT, change);
-        } catch (RuntimeException e) {
-            claimed.undo(reservations);
-            throw e;
-        }
-        if (written.isEmpty()) {
-            claimed.undo(reservations);
-            return new CommitOutcome.Conflict();
-        }
-        reservations.releaseAll(change.unreserve());
-        return new CommitOutcome.Committed(written.get().version());
-    }
-
-    /** The reservations a commit created, or why it may not go on (with none of them left). */
-    private record Claimed(List<ReservationWriter.Claim.Created> created, CommitOutcome refused) {
-        void undo(ReservationWriter reservations) {
-            created.forEach(reservations::undo);
-        }
-    }
-
-    private Claimed claimReservations(PoolChange change) {
-        List<ReservationWriter.Claim.Created> created = new ArrayList<>();
-        CommitOutcome refused = null;
-        for (ReservationWriter.Claim claim : reservations.claimAll(change.reserve())) {
-            switch (claim) {
-                case ReservationWriter.Claim.Taken taken ->
-                        refused = refused != null ? refused : new CommitOutcome.ReservationTaken(taken.holder());
-                case ReservationWriter.Claim.Contended contended ->
-                        refused = refused != null ? refused : new CommitOutcome.Conflict();
-                case ReservationWriter.Claim.Created c -> created.add(c);
-                case ReservationWriter.Claim.Held held -> { }
-            }
-        }
-        if (refused != null) {
-            created.forEach(reservations::undo);
-            return new Claimed(List.of(), refused);
-        }
-        return new Claimed(created, null);
-    }
-
-    /** The pool as written, or empty when it is no longer at {@code expected}. */
-    private Optional<PoolRollback.Written> writePool(PoolKey key, PoolVersion expected, PoolChange change) {
-        String name = key.objectName();
-        GenericKubernetesResource current;
-        GenericKubernetesResource written;
-        try {
-            if (expected.absent()) {
-                current = PoolObjects.newPool(key, namespace);
-                written = pools.resource(PoolObjects.applied(current, key, change)).create();
-            } else {
-                current = seen.get(name);
-                if (current != null && SeenPools.isNewer(current, expected.token())) {
-                    return Optional.empty(); // a newer pool was seen already: no need to ask the server
-                }
-                if (current == null || !expected.token().equals(current.getMetadata().getResourceVersion())) {
-                    current = fetch(name);
-                }
-                if (current == null || !expected.token().equals(current.getMetadata().getResourceVersion())) {
-                    return Optional.empty();
-                }
-                written = pools.resource(PoolObjects.applied(current, key, change)).update();
-            }
-        } catch (KubernetesClientException e) {
-            if (ApiErrors.conflict(e) || e.getCode() == ApiErrors.NOT_FOUND) {
-                return Optional.empty(); // what beat us arrives by the watch, or the next read
-            }
-            throw ApiErrors.unavailable("write pool " + name, e);
-        }
-        seen.saw(written);
-        return Optional.of(new PoolRollback.Written(written, PoolRollback.Written.touched(current, key, change)));
-    }
-
-    private GenericKubernetesResource fetch(String name) {
-        GenericKubernetesResource pool = ApiErrors.call("get pool " + name, () -> pools.withName(name).get());
-        if (pool == null) {
-            seen.forget(name);
-        } else {
-            seen.saw(pool);
-        }
-        return pool;
+        return commits.commit(key, expected, change);
     }
 
     @Override

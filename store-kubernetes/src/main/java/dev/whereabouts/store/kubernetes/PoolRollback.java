@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes back a pool write whose reservations could not all be made. The pool is written before the
- * reservations (see {@link KubernetesIpamStore}), so a commit refused on a reservation has already
+ * reservations (see {@link PoolCommits}), so a commit refused on a reservation has already
  * put its entries in the pool; they must go again before the engine decides anew.
  *
  * <p>Other writers may have written the pool since, so the undo is entry by entry: an entry goes

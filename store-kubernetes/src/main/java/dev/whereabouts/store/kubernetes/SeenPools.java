@@ -60,6 +60,17 @@ final class SeenPools implements AutoCloseable {
         }
     }
 
+    /** Reads {@code name} from the server and records what it found; null when there is no such pool. */
+    GenericKubernetesResource fetch(String name) {
+        GenericKubernetesResource pool = ApiErrors.call("get pool " + name, () -> pools.withName(name).get());
+        if (pool == null) {
+            forget(name);
+        } else {
+            saw(pool);
+        }
+        return pool;
+    }
+
     /** Records an object read, written or delivered, unless a newer one was seen already. */
     void saw(GenericKubernetesResource pool) {
         String name = pool.getMetadata().getName();
