@@ -128,8 +128,12 @@ def measure(binary, store, a, work):
     if a.jfr:  # the jlinked runtime has no jdk.jfr: run the daemon on the full JDK, same script and lib/
         daemon_binary = jfr_tree(binary, work)
         opts += " --add-modules jdk.jfr"
-    env = {"PATH": "/usr/bin:/bin", "WHEREABOUTS_LOG_LEVEL": "error", "WHEREABOUTS_JAVA_OPTS": opts}
-    daemon = subprocess.Popen([daemon_binary, "daemon", "--socket", sock], stderr=subprocess.DEVNULL, env=env)
+    # verbose: the daemon's own lines only (each call logs at the config's log_level), among them
+    # the end of its start-up warm-up, which must not run inside the measured phase
+    env = {"PATH": "/usr/bin:/bin", "WHEREABOUTS_LOG_LEVEL": "verbose", "WHEREABOUTS_JAVA_OPTS": opts}
+    log_path = os.path.join(work, store + "-daemon.log")
+    with open(log_path, "wb") as log:
+        daemon = subprocess.Popen([daemon_binary, "daemon", "--socket", sock], stderr=log, env=env)
     try:
         for _ in range(600):
             if os.path.exists(sock + ".tcp") and os.path.exists(sock):
@@ -137,6 +141,11 @@ def measure(binary, store, a, work):
             time.sleep(0.05)
         d = Driver(binary, config)
         d.cycles("warm", a.warmup, a.callers)  # JIT, store client, page cache
+        for _ in range(1200):  # the start-up warm-up pauses while calls are served, then finishes
+            with open(log_path, errors="replace") as f:
+                if "JIT warm-up" in f.read():
+                    break
+            time.sleep(0.05)
         if a.jfr:
             subprocess.run([jdk_tool("jcmd"), str(daemon.pid), "JFR.start", "name=lean", "settings=profile",
                             # CPU-time sampling (JDK 25) also sees time in syscalls and the JVM

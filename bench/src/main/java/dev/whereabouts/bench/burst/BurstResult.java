@@ -127,8 +127,10 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
 
         /**
          * Where the machine's CPU went, in ms per call: {@code machine 41.2 = daemons 17.0 + store
-         * server 2.1 + harness 2.9 + plugin processes and kernel 19.2}. The rest is what no process
-         * measured here used: the execs of the plugin binary (and their children), and the kernel.
+         * server 2.1 + harness 2.9 + plugin processes 10.9 + kernel and the rest 8.3}. The plugin
+         * processes are the execs of the plugin binary (and their children) as the harness reaped
+         * them; the rest is what no process was charged with (interrupts, network softirqs, other
+         * processes of the machine).
          */
         public String cpuPerCall() {
             long machine = requests.getOrDefault(CPU + "machine", 0L);
@@ -137,14 +139,14 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
             }
             StringBuilder sb = new StringBuilder(fmt("machine %.1f =", machine / (double) calls.size()));
             long named = 0;
-            for (String part : List.of("daemons", "store server", "harness")) {
+            for (String part : List.of("daemons", "store server", "harness", "plugin processes")) {
                 Long ms = requests.get(CPU + part);
                 if (ms != null) {
                     named += ms;
                     sb.append(fmt(" %s %.1f +", part, ms / (double) calls.size()));
                 }
             }
-            return sb.append(fmt(" plugin processes and kernel %.1f (%.0f%% of %d cores busy)",
+            return sb.append(fmt(" kernel and the rest %.1f (%.0f%% of %d cores busy)",
                     (machine - named) / (double) calls.size(),
                     100.0 * machine / (nanos / 1e6) / Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().availableProcessors())).toString();

@@ -106,6 +106,7 @@ public final class BurstRun {
             all.putAll(engine.get());
             all.put(BurstResult.CPU + "machine", ProcessCpu.machineBusyMillis());
             all.put(BurstResult.CPU + "harness", ProcessCpu.millis(ProcessHandle.current().pid()));
+            all.put(BurstResult.CPU + "plugin processes", ProcessCpu.reapedChildrenMillis());
             store.serverPid().ifPresent(pid -> all.put(BurstResult.CPU + "store server", ProcessCpu.millis(pid)));
             return all;
         };

@@ -29,6 +29,20 @@ final class ProcessCpu {
         }
     }
 
+    /**
+     * CPU milliseconds of this process's children that ended and were waited for: the plugin
+     * processes the harness execs (the daemons and store servers are waited for only at the end).
+     */
+    static long reapedChildrenMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Math.round((Long.parseLong(f[13]) + Long.parseLong(f[14])) * MILLIS_PER_TICK);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** CPU milliseconds every core of the machine spent busy (not idle, not waiting for I/O) so far. */
     static long machineBusyMillis() {
         try {

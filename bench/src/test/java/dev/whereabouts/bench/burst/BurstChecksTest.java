@@ -55,9 +55,9 @@ class BurstChecksTest {
     void theMachinesCpuIsSplitPerCallAndKeptApartFromStoreRequests() {
         var phase = new BurstResult.Phase(1_000_000_000L, List.of(added("10.77.0.1"), added("10.77.0.2")),
                 new java.util.TreeMap<>(Map.of("requests", 4L, "PUT", 2L, "cpu machine", 80L, "cpu daemons", 30L,
-                        "cpu harness", 10L, "engine writes.committed", 1L))); // phases keep their counters sorted
+                        "cpu harness", 10L, "cpu plugin processes", 12L, "engine writes.committed", 1L))); // phases keep their counters sorted
         String cpu = phase.cpuPerCall();
-        assertEquals("machine 40.0 = daemons 15.0 + harness 5.0 + plugin processes and kernel 20.0", cpu.substring(0, cpu.indexOf(" (")));
+        assertEquals("machine 40.0 = daemons 15.0 + harness 5.0 + plugin processes 6.0 + kernel and the rest 14.0", cpu.substring(0, cpu.indexOf(" (")));
         assertEquals("PUT=1.00 requests=2.00", phase.requestsPerCall());
         assertEquals("writes.committed=0.50", phase.enginePerCall());
         assertEquals("not measured", new BurstResult.Phase(1, List.of(added("10.77.0.1")), Map.of()).cpuPerCall());

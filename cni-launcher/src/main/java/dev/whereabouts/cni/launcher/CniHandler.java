@@ -60,11 +60,15 @@ public final class CniHandler implements AutoCloseable {
         return ipam.storeNames();
     }
 
-    /** Runs one call; log lines of the call end up in the reply's stderr (and in {@code log_file}). */
+    /**
+     * Runs one call; log lines of the call end up in the reply's stderr (and in {@code log_file}).
+     * Of {@code env}, only what a call may read counts ({@link CniRequest#callEnvironment}).
+     */
     public Frames.Reply handle(Map<String, String> env, byte[] stdin) {
         var stderr = new ByteArrayOutputStream();
         var sink = new LogSink(stderr, Logs.process().level());
-        var out = Logs.with(sink, () -> dispatch(env, stdin, sink));
+        Map<String, String> callEnv = CniRequest.callEnvironment(env);
+        var out = Logs.with(sink, () -> dispatch(callEnv, stdin, sink));
         return new Frames.Reply(out.exitCode(), out.stdout(), stderr.toByteArray());
     }
 

@@ -5,8 +5,10 @@ import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.engine.config.ConfigLoader;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One CNI call's environment, checked as the CNI Go skeleton checks it before a plugin runs: the
@@ -18,7 +20,7 @@ import java.util.Map;
  * @param containerId {@code CNI_CONTAINERID}, empty for GC and STATUS
  * @param ifName {@code CNI_IFNAME}, empty for GC and STATUS
  * @param cniArgs {@code CNI_ARGS} as given (the engine parses it with the configuration)
- * @param env the whole environment of the call
+ * @param env the environment of the call, as {@link #callEnvironment} keeps it
  * @since 0.2
  */
 public record CniRequest(String command, String containerId, String ifName, String cniArgs, Map<String, String> env) {
@@ -26,6 +28,40 @@ public record CniRequest(String command, String containerId, String ifName, Stri
     /** Copies the environment. */
     public CniRequest {
         env = Map.copyOf(env);
+    }
+
+    /**
+     * Prefixes of the variables a call may read: the runtime's {@code CNI_*} and the plugin's own
+     * {@code WHEREABOUTS_*} settings.
+     *
+     * @since 0.3
+     */
+    public static final List<String> CALL_PREFIXES = List.of("CNI_", "WHEREABOUTS_");
+
+    /**
+     * Whole names of the other variables a call may read: a kubeconfig path, the node's name, and
+     * node-annotation's configuration file.
+     *
+     * @since 0.3
+     */
+    public static final Set<String> CALL_NAMES = Set.of("KUBECONFIG", "NODENAME", "NODE_NAME", "NODE_ANNOTATION_CFG");
+
+    /**
+     * The part of a process environment that a call may read ({@link #CALL_PREFIXES},
+     * {@link #CALL_NAMES}). The shell forwarder sends only these to the daemon, and every path keeps
+     * only these, so what else a runtime exports never makes the daemon and the in-process path
+     * answer differently.
+     *
+     * @since 0.3
+     */
+    public static Map<String, String> callEnvironment(Map<String, String> env) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        env.forEach((name, value) -> {
+            if (CALL_NAMES.contains(name) || CALL_PREFIXES.stream().anyMatch(name::startsWith)) {
+                kept.put(name, value);
+            }
+        });
+        return kept;
     }
 
     /**

@@ -57,4 +57,21 @@ class CniRequestTest {
         assertEquals(CniSpec.NEWEST, CniSpec.replyVersion("{".getBytes(StandardCharsets.UTF_8)));
         assertTrue(CniSpec.VERSION_REPLY.contains("\"supportedVersions\":[\"0.1.0\","));
     }
+
+    @Test
+    void aCallKeepsOnlyTheVariablesItMayRead() {
+        var env = new java.util.LinkedHashMap<String, String>();
+        env.put("CNI_COMMAND", "ADD");
+        env.put("WHEREABOUTS_PLUGIN_NAME", "kube-node");
+        env.put("KUBECONFIG", "/etc/kube.conf");
+        env.put("NODENAME", "n1");
+        env.put("NODE_NAME", "n2");
+        env.put("NODE_ANNOTATION_CFG", "/etc/na.conf");
+        env.put("PATH", "/bin");
+        env.put("LANG", "C.UTF-8");
+        env.put("KUBECONFIGS", "x");
+        env.put("cni_command", "ADD");
+        assertEquals(Map.of("CNI_COMMAND", "ADD", "WHEREABOUTS_PLUGIN_NAME", "kube-node", "KUBECONFIG", "/etc/kube.conf",
+                "NODENAME", "n1", "NODE_NAME", "n2", "NODE_ANNOTATION_CFG", "/etc/na.conf"), CniRequest.callEnvironment(env));
+    }
 }
