@@ -15,9 +15,11 @@ import java.nio.file.Path;
  * @param workDir where journals, the file store and the attachments journal live
  * @param plugin the {@code whereabouts} binary to exec per operation, or null to run the engine in
  *     the worker process (the plugin's in-process path)
+ * @param overlap every other worker allocates from the lower half of the range instead (a second
+ *     pool over the same addresses), so that only the reservations keep the two pools apart
  */
 record HammerOptions(String store, int workers, int operations, int prefix, long seed, double killsPerSecond,
-        Path workDir, Path plugin) {
+        Path workDir, Path plugin, boolean overlap) {
 
     static HammerOptions parse(String[] args, Path defaultWorkDir) {
         String store = "file";
@@ -28,7 +30,12 @@ record HammerOptions(String store, int workers, int operations, int prefix, long
         double kills = 0;
         Path work = defaultWorkDir;
         Path plugin = null;
+        boolean overlap = false;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--overlap")) {
+                overlap = true;
+                continue;
+            }
             String v = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
                 case "--store" -> store = v;
@@ -41,10 +48,10 @@ record HammerOptions(String store, int workers, int operations, int prefix, long
                 case "--plugin" -> plugin = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (options: --store file|etcd|kubernetes --workers N --ops N --prefix N --seed N"
-                        + " --kills-per-second R --work-dir DIR --plugin PATH)");
+                        + " --kills-per-second R --work-dir DIR --plugin PATH --overlap)");
             }
             i++;
         }
-        return new HammerOptions(store, workers, operations, prefix, seed, kills, work, plugin);
+        return new HammerOptions(store, workers, operations, prefix, seed, kills, work, plugin, overlap);
     }
 }

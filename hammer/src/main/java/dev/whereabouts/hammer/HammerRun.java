@@ -6,7 +6,6 @@ import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.engine.Ipam;
-import dev.whereabouts.ipam.engine.IpamConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,15 +34,12 @@ final class HammerRun implements Callable<HammerReport> {
     public HammerReport call() throws Exception {
         Path work = Files.createDirectories(options.workDir());
         try (HammerBackend backend = HammerBackend.start(options.store(), work)) {
-            Path config = work.resolve("network.json");
             int killed;
             if (options.plugin() == null) {
-                Files.writeString(config, networkConfig(backend, List.of(), work.resolve("no-daemon.sock")));
-                killed = runWorkers(config, work);
+                killed = runWorkers(writeConfigs(backend, work, work.resolve("no-daemon.sock")), work);
             } else {
                 try (PluginDaemon daemon = PluginDaemon.start(options.plugin(), work)) {
-                    Files.writeString(config, networkConfig(backend, List.of(), daemon.socket));
-                    killed = runWorkers(config, work);
+                    killed = runWorkers(writeConfigs(backend, work, daemon.socket), work);
                 }
             }
             List<List<OpLog.Entry>> journals = new ArrayList<>();
@@ -55,11 +51,26 @@ final class HammerRun implements Callable<HammerReport> {
         }
     }
 
-    private int runWorkers(Path config, Path work) throws Exception {
+    /** The network configuration of each worker: one, or with {@code --overlap} two over the same addresses. */
+    private List<Path> writeConfigs(HammerBackend backend, Path work, Path daemonSocket) throws Exception {
+        List<Path> configs = new ArrayList<>();
+        for (int prefix : prefixes()) {
+            Path config = work.resolve("network-" + prefix + ".json");
+            Files.writeString(config, networkConfig(backend, List.of(), daemonSocket, prefix));
+            configs.add(config);
+        }
+        return configs;
+    }
+
+    private List<Integer> prefixes() {
+        return options.overlap() ? List.of(options.prefix(), options.prefix() + 1) : List.of(options.prefix());
+    }
+
+    private int runWorkers(List<Path> configs, Path work) throws Exception {
         int perWorker = Math.max(1, options.operations() / options.workers());
         Process[] workers = new Process[options.workers()];
         for (int w = 0; w < workers.length; w++) {
-            workers[w] = startWorker(config, work, w, perWorker);
+            workers[w] = startWorker(configs.get(w % configs.size()), work, w, perWorker);
         }
         int killed = 0;
         long nextKill = System.nanoTime() + killGapNanos(workers.length, workers.length);
@@ -84,7 +95,7 @@ final class HammerRun implements Callable<HammerReport> {
             if (workers[victim].isAlive()) {
                 workers[victim].destroyForcibly().waitFor();
                 killed++;
-                workers[victim] = startWorker(config, work, victim, perWorker);
+                workers[victim] = startWorker(configs.get(victim % configs.size()), work, victim, perWorker);
             }
             nextKill = System.nanoTime() + killGapNanos(running.size(), workers.length);
         }
@@ -125,20 +136,22 @@ final class HammerRun implements Callable<HammerReport> {
         List<String> violations = new ArrayList<>(seen.duplicates());
         violations.addAll(seen.unstable());
         try (Ipam ipam = Ipam.withDiscoveredStores()) {
-            Path gcConfig = work.resolve("network-gc.json");
-            Files.writeString(gcConfig, networkConfig(backend, List.copyOf(seen.live().keySet()),
-                    work.resolve("no-daemon.sock")));
-            IpamConfig cfg = ipam.load(Files.readAllBytes(gcConfig), "", Map.of());
-            Map<IpAddress, Owner> before = storedAllocations(backend);
+            Map<IpAddress, Owner> before = storedAllocations(backend, seen.live(), new ArrayList<>());
             List<String> lost = HammerChecker.lost(seen.live(), before);
             violations.addAll(lost);
-            ipam.gc(cfg);
+            for (int prefix : prefixes()) {
+                Path gcConfig = work.resolve("network-gc-" + prefix + ".json");
+                Files.writeString(gcConfig, networkConfig(backend, List.copyOf(seen.live().keySet()),
+                        work.resolve("no-daemon.sock"), prefix));
+                ipam.gc(ipam.load(Files.readAllBytes(gcConfig), "", Map.of()));
+            }
             int reclaimed;
             try (var store = StoreAccess.open(backend)) {
-                reclaimed = LeftoverSweep.run(store, seen.live(), storedAllocations(backend));
+                reclaimed = LeftoverSweep.run(store, seen.live(), storedAllocations(backend, seen.live(), new ArrayList<>()));
             }
-            Map<IpAddress, Owner> after = storedAllocations(backend);
-            List<String> leaked = HammerChecker.leaked(seen.live(), after, storedReservations(backend));
+            List<String> leaked = new ArrayList<>();
+            Map<IpAddress, Owner> after = storedAllocations(backend, seen.live(), leaked);
+            leaked.addAll(HammerChecker.leaked(seen.live(), after, storedReservations(backend)));
             violations.addAll(leaked);
             return new HammerReport(seen.operations(), seen.adds(), seen.dels(), killed,
                     seen.duplicates().size() + seen.unstable().size(), lost.size(), leaked.size(), reclaimed,
@@ -146,12 +159,25 @@ final class HammerRun implements Callable<HammerReport> {
         }
     }
 
-    private Map<IpAddress, Owner> storedAllocations(HammerBackend backend) {
+    /**
+     * Every pool's entries. An address that two pools give to different owners goes to
+     * {@code inTwoPools}, and the owner the journals call live is the one kept.
+     */
+    private Map<IpAddress, Owner> storedAllocations(HammerBackend backend, Map<AttachmentId, IpAddress> live,
+            List<String> inTwoPools) {
         try (var store = StoreAccess.open(backend)) {
             Map<IpAddress, Owner> all = new HashMap<>();
             for (var key : store.pools()) {
                 PoolSnapshot snapshot = store.read(key);
-                all.putAll(snapshot.allocations());
+                snapshot.allocations().forEach((ip, owner) -> {
+                    Owner other = all.putIfAbsent(ip, owner);
+                    if (other != null && !other.equals(owner)) {
+                        inTwoPools.add(ip + " is in two pools, for " + other.attachment() + " and " + owner.attachment());
+                        if (ip.equals(live.get(owner.attachment()))) {
+                            all.put(ip, owner);
+                        }
+                    }
+                });
             }
             return all;
         }
@@ -163,7 +189,7 @@ final class HammerRun implements Callable<HammerReport> {
         }
     }
 
-    private String networkConfig(HammerBackend backend, List<AttachmentId> valid, Path daemonSocket) {
+    private String networkConfig(HammerBackend backend, List<AttachmentId> valid, Path daemonSocket, int prefix) {
         String attachments = valid.stream()
                 .map(a -> "{\"containerID\":\"" + a.containerId() + "\",\"ifname\":\"" + a.ifName() + "\"}")
                 .collect(Collectors.joining(","));
@@ -172,7 +198,7 @@ final class HammerRun implements Callable<HammerReport> {
                  "cni.dev/valid-attachments":[%s],
                  "ipam":{"type":"whereabouts","range":"10.88.0.0/%d","daemon_socket":"%s",
                   "attachments_dir":"%s",%s}}
-                """.formatted(attachments, options.prefix(), daemonSocket,
+                """.formatted(attachments, prefix, daemonSocket,
                 options.workDir().resolve("attachments"), backend.ipamFields());
     }
 
