@@ -27,7 +27,9 @@ import java.util.Optional;
  * write is the exception: it claims first and creates the pool second, so a refused one leaves no
  * object. A crash between steps leaves an entry that no reservation backs for an ADD that was never
  * answered, or an unreleased reservation after a DEL: either blocks one address, never duplicates
- * one, and the reconciler removes it.
+ * one. The engine claims such an entry again before it answers a retried ADD from it (and drops it
+ * for a fresh address if an overlapping range took the address meanwhile); the runtime's DEL or the
+ * reconciler removes what is left.
  */
 final class PoolCommits {
 

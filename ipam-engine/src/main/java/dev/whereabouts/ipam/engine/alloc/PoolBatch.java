@@ -142,13 +142,11 @@ final class PoolBatch {
         if (wanting.isEmpty()) {
             return new Round.Stale(); // not an address of this round: the pool itself must have moved
         }
-        PoolRequest.Allocate a = wanting.get();
-        if (plan.pickedFresh(ip)) {
-            a.skip().add(ip);
-        } else {
-            a.fail(new IpamException(IpamException.INTERNAL, "address " + ip + " of " + a.owner()
-                    + " is reserved by " + taken.holder().owner(), "pool " + key));
-        }
+        // A fresh pick goes on to the next free address. A held entry whose reservation another
+        // attachment holds lost it to a crash between the pool write and the claim, and an
+        // overlapping range gave the address away since: the next round drops the entry and picks
+        // a fresh address for the request (RoundPlan.dropLostEntries).
+        wanting.get().skip().add(ip);
         return new Round.Repick();
     }
 }

@@ -84,6 +84,7 @@ final class RoundPlan {
     }
 
     private Allocator.Taken allocate(PoolRequest.Allocate a) {
+        dropLostEntries(a);
         Optional<Map.Entry<IpAddress, Owner>> held = heldBy(a.owner());
         if (held.isPresent()) {
             IpAddress ip = held.get().getKey();
@@ -125,6 +126,22 @@ final class RoundPlan {
         putBy.putIfAbsent(ip, a); // the first writer picked it: a re-pick is that request's
         if (a.overlapping()) {
             reserved.add(ip);
+        }
+    }
+
+    /**
+     * Removes the entries of this attachment whose address an earlier round found reserved by
+     * another attachment ({@link PoolBatch}): such an entry lost its reservation to a crash between
+     * the two writes and an overlapping range has given the address away since. The address is not
+     * this pool's to give, and the reservation is not ours to release; the request gets a fresh
+     * address instead.
+     */
+    private void dropLostEntries(PoolRequest.Allocate a) {
+        for (IpAddress ip : a.skip()) {
+            Owner stored = snapshot.allocations().get(ip);
+            if (stored != null && stored.sameAttachment(a.owner()) && !removed.containsKey(ip) && !put.containsKey(ip)) {
+                remove(ip, stored, false);
+            }
         }
     }
 
@@ -198,11 +215,6 @@ final class RoundPlan {
     /** The request that wants {@code ip} written in this round, if any. */
     Optional<PoolRequest.Allocate> wanting(IpAddress ip) {
         return Optional.ofNullable(putBy.get(ip));
-    }
-
-    /** Whether this round picked {@code ip} fresh (as opposed to re-assigning a held entry). */
-    boolean pickedFresh(IpAddress ip) {
-        return picked.contains(ip) && put.containsKey(ip);
     }
 
     /** Hands every decided request its answer: call only once the change is written. */

@@ -18,8 +18,12 @@ import java.util.Random;
 
 /**
  * The store kit's reference store behind faults drawn from the simulation's own random source:
- * reads that fail, commits that conflict without a reason, commits that fail before writing, and
- * commits that write but lose their answer (the caller cannot tell these last two apart).
+ * reads that fail, commits that conflict without a reason, commits that fail before writing,
+ * commits that write but lose their answer (the caller cannot tell these last two apart), and
+ * commits that die after the pool write but before claiming their reservations, as a store that
+ * writes the pool first (Kubernetes) can when its process is killed in between. That last fault
+ * spares changes that release reservations: a reservation left behind by a DEL is the
+ * reconciler's to remove, not the engine's.
  *
  * <p>With a feed, it also plays a change feed that lags at random: asked for something newer than a
  * version, it delivers nothing, or any later state the pool really had (not always the latest), as a
@@ -63,6 +67,16 @@ final class FlakyStore extends ForwardingStore {
         }
         if (roll(3)) {
             throw new StoreUnavailableException("injected: commit to " + key + " failed before writing", null);
+        }
+        if (!expected.equals(PoolVersion.ABSENT) && !change.reserve().isEmpty() && change.unreserve().isEmpty()
+                && roll(3)) {
+            CommitOutcome poolOnly = super.commit(key, expected,
+                    new PoolChange(change.put(), change.remove(), List.of(), List.of()));
+            if (!(poolOnly instanceof CommitOutcome.Committed)) {
+                return poolOnly;
+            }
+            history.computeIfAbsent(key, k -> new ArrayList<>()).add(super.read(key));
+            throw new StoreUnavailableException("injected: commit to " + key + " died before its reservations", null);
         }
         CommitOutcome outcome = super.commit(key, expected, change);
         if (outcome instanceof CommitOutcome.Committed) {

@@ -32,8 +32,9 @@ import net.jqwik.api.statistics.Statistics;
  * <p>Several nodes share one store and two overlapping ranges (so reservations taken through the
  * other range force re-picks). Each node runs the real {@link PoolBatch} rounds on its own
  * {@link WarmPool}, exactly as {@link PoolLane}'s leader does; only the queueing is simulated. After
- * every step: no address has two owners, reservations match allocations, and every ADD that was
- * answered (and not deleted since) is in the store with its address. Some DELs come from another
+ * every step: no address is answered to two owners, every answered ADD (not deleted since) is in
+ * the store with its address and its reservation, and an entry without its reservation (a commit
+ * that died between the pool write and the claim) belongs to an ADD in doubt. Some DELs come from another
  * node (as the pod controller's do), so warm copies go stale. Half the seeds give the store a change
  * feed that lags at random ({@link FlakyStore}), so rounds also decide on delivered states that are
  * already outdated. At the end, with the faults
@@ -62,6 +63,15 @@ class GroupCommitSimulationProperties {
     @Example
     void aRepickGoesToTheRequestThatPickedTheAddress() {
         simulate(-3L);
+    }
+
+    /**
+     * A commit dies between the pool write and its reservation, the other range gives the address
+     * away, and the ADD is retried: it must get a fresh address (it failed with 999 before).
+     */
+    @Example
+    void aRetriedAddWhoseEntryLostItsAddressGetsAFreshOne() {
+        simulate(-571_845_203_055_609_030L);
     }
 
     private static void simulate(long seed) {
@@ -243,22 +253,41 @@ class GroupCommitSimulationProperties {
             uncertain.remove(owner);
         }
 
+        /**
+         * No two answered ADDs share an address, and each is stored and reserved for its owner.
+         * Every reservation is backed by its owner's entry. An entry without its reservation is
+         * what a commit that died between the pool write and the claim leaves: it may share its
+         * address with the owner another range gave it to, but only for an ADD whose outcome is in
+         * doubt, which its retry (re-claim or re-pick) or its DEL settles.
+         */
         void check(InMemoryStore backend) {
-            Map<IpAddress, Owner> everywhere = new HashMap<>();
+            Map<IpAddress, List<Owner>> holders = new HashMap<>();
             Map<Owner, Integer> count = new HashMap<>();
             for (Cidr r : List.of(WIDE, NARROW)) {
                 backend.read(keyOf(r)).allocations().forEach((ip, o) -> {
-                    Owner other = everywhere.put(ip, o);
-                    assertTrue(other == null, ip + " is held by " + o + " and by " + other);
+                    holders.computeIfAbsent(ip, k -> new ArrayList<>()).add(o);
                     assertTrue(count.merge(o, 1, Integer::sum) == 1, o + " holds two addresses");
                 });
             }
             Map<IpAddress, Owner> reserved = new HashMap<>();
             backend.reservations().forEach(res -> reserved.put(res.ip(), res.owner()));
-            assertEquals(everywhere, reserved, "reservations match allocations one to one");
-            live.forEach((o, ip) -> assertEquals(o, everywhere.get(ip), "answered ADD of " + o + " is not stored at " + ip));
-            everywhere.values().forEach(o -> assertTrue(live.containsKey(o) || uncertain.contains(o),
-                    o + " holds an address although no ADD of it succeeded or is in doubt"));
+            reserved.forEach((ip, o) -> assertTrue(holders.getOrDefault(ip, List.of()).contains(o),
+                    "the reservation of " + ip + " for " + o + " has no entry"));
+            holders.forEach((ip, owners) -> owners.forEach(o -> {
+                if (!o.equals(reserved.get(ip))) {
+                    assertTrue(uncertain.contains(o) && !live.containsKey(o),
+                            o + " holds " + ip + " without its reservation, and its ADD is not in doubt");
+                }
+            }));
+            Map<IpAddress, Owner> answered = new HashMap<>();
+            live.forEach((o, ip) -> {
+                Owner other = answered.put(ip, o);
+                assertTrue(other == null, ip + " was given to " + o + " and to " + other);
+                assertTrue(holders.getOrDefault(ip, List.of()).contains(o), "answered ADD of " + o + " is not stored at " + ip);
+                assertEquals(o, reserved.get(ip), "answered ADD of " + o + " is not reserved at " + ip);
+            });
+            holders.values().forEach(owners -> owners.forEach(o -> assertTrue(live.containsKey(o) || uncertain.contains(o),
+                    o + " holds an address although no ADD of it succeeded or is in doubt")));
         }
     }
 }
