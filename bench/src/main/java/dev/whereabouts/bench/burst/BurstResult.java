@@ -127,7 +127,7 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
 
         /**
          * Where the machine's CPU went, in ms per call: {@code machine 41.2 = daemons 17.0 + store
-         * server 2.1 + harness 2.9 + plugin processes 10.9 + kernel and the rest 8.3}. The plugin
+         * server 2.1 + harness 2.9 + plugin processes 17.0 + kernel and the rest 2.2}. The plugin
          * processes are the execs of the plugin binary (and their children) as the harness reaped
          * them; the rest is what no process was charged with (interrupts, network softirqs, other
          * processes of the machine).
