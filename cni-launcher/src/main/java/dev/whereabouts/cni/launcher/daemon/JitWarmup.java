@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * Runs the per-call path a few hundred times when the daemon starts, so that a burst arriving at a
  * fresh daemon meets compiled code instead of the interpreter.
  *
- * <p>Why: the daemon runs C1 only, and C1 compiles a method after about 200 invocations. A node
+ * <p>Why: the daemon runs C1 only, and C1 compiles a method after about 200 invocations (20 with
+ * the daemon's {@code -XX:CompileThresholdScaling=0.1}, which came later: docs/launcher.md). A node
  * that serves 100 ADDs of a burst right after its daemon started did most of that work
  * interpreted: JFR CPU samples of ten fresh daemons in a 1,000-ADD etcd burst were 60 % in
  * interpreted frames. Warming up moves that cost to the start, before the node is busy.
