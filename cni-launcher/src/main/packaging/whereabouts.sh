@@ -100,8 +100,9 @@ if IFS=' ' read -r port ctoken stoken pid netns 2>/dev/null < "$sock.tcp" \
     && { [[ /proc/$pid/ns/net -ef /proc/$$/ns/net ]] || [ "$(readlink /proc/$$/ns/net 2>/dev/null)" = "$netns" ]; } \
     && { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
   # With -t, bash waits and masks signals around every byte (four syscalls each); the greeting's
-  # length is known, so only its first byte is waited for, and -N reads the rest in one go.
-  if IFS= read -r -t 10 -N 1 first <&3 && IFS= read -r -N $((5 + ${#stoken})) rest <&3 \
+  # length is known, so only its first byte is waited for, and -N reads the rest in one go. -u 3,
+  # not <&3: a redirection saves, dups and restores the descriptor (about ten syscalls a read).
+  if IFS= read -r -u 3 -t 10 -N 1 first && IFS= read -r -u 3 -N $((5 + ${#stoken})) rest \
       && [ "$first$rest" = "WHD1 $stoken"$'\n' ]; then
     envblob=
     # Only the variables a call reads (CniRequest.CALL_PREFIXES and CALL_NAMES; every path keeps only
@@ -121,13 +122,13 @@ if IFS=' ' read -r port ctoken stoken pid netns 2>/dev/null < "$sock.tcp" \
     done
     printf 'WHT1 %s %d %d\n%s%s' "$ctoken" "${#envblob}" "${#stdin}" "$envblob" "$stdin" >&3
     # The wait is for the first byte; the rest of the header comes in the same write.
-    if IFS= read -r -t 600 -N 1 first <&3 && IFS= read -r head <&3; then
+    if IFS= read -r -u 3 -t 600 -N 1 first && IFS= read -r -u 3 head; then
       set -f
       set -- $first$head
       code=$1 olen=$2 elen=$3
       out= err=
-      [ "$olen" -gt 0 ] && IFS= read -r -N "$olen" out <&3
-      [ "$elen" -gt 0 ] && IFS= read -r -N "$elen" err <&3
+      [ "$olen" -gt 0 ] && IFS= read -r -u 3 -N "$olen" out
+      [ "$elen" -gt 0 ] && IFS= read -r -u 3 -N "$elen" err
       printf '%s' "$err" >&2
       printf '%s' "$out"
       exit "$code"
