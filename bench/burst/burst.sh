@@ -5,6 +5,7 @@
 #   bench/burst/burst.sh [--nodes 10] [--callers 10] [--adds 1000] [--stores etcd,kubernetes-mock,file]
 #                        [--range 10.77.0.0/16] [--cni-version 0.4.0] [--work DIR --keep] [--strict]
 #                        [--warm-cycles N]   unmeasured ADD+DEL cycles per node first (default 1)
+#                        [--harness-warmup N]  runs of /bin/true that warm the harness's exec path (default 500)
 #                        [--prefill N]       N allocations in the pool first, through an in-process engine
 #                        [--store-timeout-ms MS]   ipam.store_timeout_ms (default: the plugin's, 2 min for ADD)
 # UPSTREAM_BIN=/path/to/upstream/whereabouts runs that binary the same way (no daemons) and prints ratios.

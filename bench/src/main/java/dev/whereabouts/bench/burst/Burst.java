@@ -24,7 +24,10 @@ import java.util.stream.Stream;
  * Burst [--tree DIR] [--nodes K] [--callers C] [--adds N] [--stores etcd,kubernetes-mock,file]
  *       [--range CIDR] [--upstream-range CIDR] [--cni-version V] [--store-timeout-ms MS]
  *       [--work DIR] [--keep] [--strict] [--warm-cycles N] [--prefill N] [--daemon-warmup CYCLES] [--watch-pools]
+ *       [--harness-warmup EXECS]
  * </pre>
+ * {@code --harness-warmup} (default 500) is how many runs of {@code /bin/true} warm this JVM's own
+ * exec path before anything is measured ({@link CniCall#warmUp}).
  * With env {@code UPSTREAM_BIN}, that binary runs the same burst after ours on each store (no
  * daemons, its own range) and the ratios are printed. {@code --store-timeout-ms} sets the plugin's
  * {@code store_timeout_ms} (the budget of one call; unset: the plugin's default, 2 min for ADD).
@@ -36,14 +39,14 @@ public final class Burst {
     /** Everything a burst run is told. */
     public record Options(Path tree, int nodes, int callers, int adds, List<String> stores, String range,
             String upstreamRange, String cniVersion, long storeTimeoutMs, Path upstreamBinary, Path work, boolean keep,
-            boolean strict, int warmCycles, int prefill, int daemonWarmup, boolean watchPools) {
+            boolean strict, int warmCycles, int prefill, int daemonWarmup, boolean watchPools, int harnessWarmup) {
 
         /** The burst goal: 10 daemons x 10 callers, 1,000 ADDs then 1,000 DELs on one /16, etcd and the mock. */
         public static Options defaults() {
             String upstream = System.getenv("UPSTREAM_BIN");
             return new Options(Path.of("cni-launcher/target/whereabouts"), 10, 10, 1000, List.of("etcd", "kubernetes-mock"),
                     "10.77.0.0/16", "10.78.0.0/16", "0.4.0", 0, upstream == null || upstream.isEmpty() ? null : Path.of(upstream),
-                    null, false, false, 1, 0, -1, false);
+                    null, false, false, 1, 0, -1, false, 500);
         }
 
         /** What every node's network configuration shares besides the store and the range. */
@@ -59,7 +62,7 @@ public final class Burst {
             List<String> stores = d.stores;
             String range = d.range, upstreamRange = d.upstreamRange, cniVersion = d.cniVersion;
             long storeTimeoutMs = d.storeTimeoutMs;
-            int warmCycles = d.warmCycles, prefill = d.prefill, daemonWarmup = d.daemonWarmup;
+            int warmCycles = d.warmCycles, prefill = d.prefill, daemonWarmup = d.daemonWarmup, harnessWarmup = d.harnessWarmup;
             boolean keep = false, strict = false, watchPools = false;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
@@ -87,11 +90,12 @@ public final class Burst {
                     case "--warm-cycles" -> warmCycles = Integer.parseInt(v);
                     case "--prefill" -> prefill = Integer.parseInt(v);
                     case "--daemon-warmup" -> daemonWarmup = Integer.parseInt(v);
+                    case "--harness-warmup" -> harnessWarmup = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             }
             return new Options(tree, nodes, callers, adds, stores, range, upstreamRange, cniVersion, storeTimeoutMs, upstream,
-                    work, keep, strict, warmCycles, prefill, daemonWarmup, watchPools);
+                    work, keep, strict, warmCycles, prefill, daemonWarmup, watchPools, harnessWarmup);
         }
     }
 
@@ -143,6 +147,7 @@ public final class Burst {
             for (int k = 1; k <= options.nodes(); k++) {
                 daemons.add(new NodeDaemon(binary, "node-" + k, work.resolve("node-" + k), options.daemonWarmup()));
             }
+            CniCall.warmUp(options.harnessWarmup(), options.callers());
             daemons.forEach(NodeDaemon::awaitReady);
             out.printf("%d node daemons ready after %.1f s%n", daemons.size(), (System.nanoTime() - start) / 1e9);
             daemons.forEach(NodeDaemon::awaitWarm);
