@@ -39,7 +39,8 @@ full() {
   # 4.0 -> 2.3 ms per file-store call, 6.3 -> 3.9 ms per etcd call), and a burst meets fresh daemons.
   # A long-lived JVM compiles a method after 20 calls instead of 200: code run once per call (the
   # socket protocol, the gRPC call) is otherwise interpreted for a fresh daemon's first 200 calls,
-  # which the start-up warm-up does not reach (first 300 etcd calls: 4.3-4.5 -> 3.1-3.2 ms each).
+  # which the start-up warm-up does not reach (JFR over a fresh daemon's first 300 etcd calls:
+  # interpreted top frames 62 % -> 40 %; the CPU figures were within this VM's noise, docs/launcher.md).
   local jit=
   case "$1" in daemon|controller) jit=-XX:CompileThresholdScaling=0.1 ;; esac
   exec "$java" $quiet -XX:TieredStopAtLevel=1 $jit -XX:+UseSerialGC $aot --sun-misc-unsafe-memory-access=allow \
