@@ -28,6 +28,23 @@ public interface ContentionLock {
      */
     Optional<Turn> awaitTurn(PoolKey pool, Duration maxWait);
 
+    /**
+     * Whether another client holds the turn on {@code pool} or waits first in line for it, as far
+     * as this client already knows: an answer from memory, never a request to the store. The engine
+     * then waits for its turn instead of writing out of turn. Why: a node that never lost a race
+     * does not know the pool is contended, and its copy of the pool is the newest, so its writes
+     * land first again and again while the nodes that take turns read, write and lose. In a burst
+     * of 8 nodes on one pool one node was served about 15 times before another was served once.
+     *
+     * <p>An implementation may start watching the pool's turns on the first call and answer
+     * {@code false} until it knows. The default knows nothing.
+     *
+     * @since 0.2
+     */
+    default boolean turnTakenElsewhere(PoolKey pool) {
+        return false;
+    }
+
     /** A held turn; closing it lets the next node in. Never throws. */
     interface Turn extends AutoCloseable {
         @Override

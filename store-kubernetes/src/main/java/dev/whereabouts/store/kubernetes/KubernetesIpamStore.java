@@ -97,6 +97,11 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
     }
 
     @Override
+    public boolean turnTakenElsewhere(PoolKey pool) {
+        return turns.turnTakenElsewhere(pool);
+    }
+
+    @Override
     public List<PoolKey> pools() {
         List<PoolKey> out = new ArrayList<>();
         for (GenericKubernetesResource pool : ApiErrors.call("list pools", () -> pools.list()).getItems()) {

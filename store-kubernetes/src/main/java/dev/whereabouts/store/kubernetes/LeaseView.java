@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Why: a waiter that polls the Lease costs the API server a GET every few tens of milliseconds
  * per node, which in a burst of ten nodes was half of what the server could answer. Fed by a watch,
  * a waiter sends nothing until the Lease changes, then tries to take it with the version the event
- * carried. The watch is on one object by name, opened the first time this node waits for that
- * pool, so a node's watches grow with the pools it contends on, never with the cluster. If the watch
+ * carried. The watch is on one object by name, opened the first time this node writes or waits for
+ * that pool, so a node's watches grow with the pools it writes, never with the cluster. If the watch
  * ends, {@link #live()} turns false and the caller falls back to polling until it reopens one.
  */
 final class LeaseView implements Watcher<GenericKubernetesResource>, AutoCloseable {

@@ -64,6 +64,8 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
     private final Duration patience;
     /** One view per pool this node has waited for; kept, as a pool contended once tends to be again. */
     private final ConcurrentHashMap<String, LeaseView> views = new ConcurrentHashMap<>();
+    /** Leases whose view is being opened in the background ({@link #turnTakenElsewhere}). */
+    private final java.util.Set<String> opening = ConcurrentHashMap.newKeySet();
 
     PoolTurnLeases(KubernetesClient client, String namespace) {
         this(client, namespace, HOLD, PATIENCE);
@@ -117,6 +119,35 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
             return Optional.empty(); // only fairness is lost: the write itself still guards
         }
         return Optional.empty();
+    }
+
+    /**
+     * From the view of the pool's Lease: whether another node holds it, or claimed the next turn. The
+     * first call for a pool opens the view in the background and answers false, so a node watches the
+     * turn Lease of each pool it writes (one object by name), and its first write is not delayed.
+     */
+    @Override
+    public boolean turnTakenElsewhere(PoolKey pool) {
+        String name = PREFIX + pool.objectName();
+        LeaseView view = views.get(name);
+        if (view == null || !view.live()) {
+            if (opening.add(name)) {
+                Thread.ofVirtual().name("whereabouts-turn-view").start(() -> {
+                    try {
+                        view(name);
+                    } finally {
+                        opening.remove(name);
+                    }
+                });
+            }
+            return false;
+        }
+        GenericKubernetesResource latest = view.latest();
+        if (latest == null) {
+            return false;
+        }
+        Instant now = Instant.now();
+        return heldByOther(latest, now) || TurnClaim.claimant(latest, now).filter(c -> !c.equals(identity)).isPresent();
     }
 
     /** The view of {@code name}, opened on first use and again after its watch ended; null when none opens. */

@@ -109,6 +109,31 @@ class PoolTurnLeasesTest {
                 .inNamespace(cluster.namespace).withName(PoolTurnLeases.PREFIX + POOL.objectName()).get();
     }
 
+    @Test
+    void aClientThatNeverWaitedLearnsFromItsViewThatAnotherHoldsTheTurn() throws Exception {
+        try (KubernetesClient ca = cluster.server.createClient(); KubernetesClient cb = cluster.server.createClient();
+                PoolTurnLeases a = new PoolTurnLeases(ca, cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5));
+                PoolTurnLeases b = new PoolTurnLeases(cb, cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5))) {
+            assertTrue(!b.turnTakenElsewhere(POOL), "the first question only opens the view");
+            ContentionLock.Turn held = a.awaitTurn(POOL, Duration.ofSeconds(2)).orElseThrow();
+            assertTrue(eventually(() -> b.turnTakenElsewhere(POOL)), "the view shows the other client's turn");
+            assertTrue(!a.turnTakenElsewhere(POOL), "its own turn is not another's");
+            held.close();
+            assertTrue(eventually(() -> !b.turnTakenElsewhere(POOL)), "a given-back turn is nobody's");
+        }
+    }
+
+    /** Whether {@code condition} holds within 20 s, asked every 20 ms: views learn through a watch. */
+    private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 1000; i++) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
     private void waitForTurnHandOff(PoolTurnLeases a, PoolTurnLeases b) throws Exception {
         ContentionLock.Turn held = a.awaitTurn(POOL, Duration.ofSeconds(2)).orElseThrow();
         CompletableFuture<Optional<ContentionLock.Turn>> waiting =

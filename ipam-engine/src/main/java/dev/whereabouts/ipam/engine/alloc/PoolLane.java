@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * read, and the store's conditional write still checks it. Another writer makes that write
  * conflict, and only then is the pool read again. While a pool is contended (other nodes keep
  * winning), a store that offers a {@link ContentionLock} makes the nodes take turns, first come
- * first served, so no node's callers starve; without one, back-off grows. Either way requests that
+ * first served, so no node's callers starve; without one, back-off grows. A node that has not lost
+ * a race also waits in line while another node holds the turn, because its own fresh copy of the
+ * pool would otherwise win every race against the nodes taking turns. Either way requests that
  * arrive meanwhile join the waiting batch, so each write carries more of them.
  */
 final class PoolLane {
@@ -130,8 +132,8 @@ final class PoolLane {
         try {
             while (true) {
                 topUp(batch);
-                if (turn == null && (conflicts > 0 || System.nanoTime() - contendedUntilNanos < 0)
-                        && store instanceof ContentionLock lock) {
+                if (turn == null && store instanceof ContentionLock lock && (conflicts > 0
+                        || System.nanoTime() - contendedUntilNanos < 0 || lock.turnTakenElsewhere(key))) {
                     turn = awaitTurn(lock, batch);
                     topUp(batch);
                 }

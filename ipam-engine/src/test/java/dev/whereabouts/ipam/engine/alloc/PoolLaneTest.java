@@ -7,6 +7,8 @@ import dev.whereabouts.ipam.api.Cidr;
 import dev.whereabouts.ipam.api.IpAddress;
 import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.spi.ContentionLock;
+import dev.whereabouts.store.tck.ForwardingStore;
 import dev.whereabouts.store.tck.InMemoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,5 +60,40 @@ class PoolLaneTest {
         assertEquals(1, released.size());
         assertEquals(callers - 1, store.read(KEY).allocations().size());
         assertEquals(callers - 1, store.reservations().size());
+    }
+
+    /** A store whose turns another node holds as long as {@code elsewhere} says so; counts the turns taken. */
+    static final class TurnStore extends ForwardingStore implements ContentionLock {
+        volatile boolean elsewhere;
+        int turnsTaken;
+
+        TurnStore(InMemoryStore real) {
+            super(real);
+        }
+
+        @Override
+        public Optional<Turn> awaitTurn(PoolKey pool, Duration maxWait) {
+            turnsTaken++;
+            return Optional.of(() -> { });
+        }
+
+        @Override
+        public boolean turnTakenElsewhere(PoolKey pool) {
+            return elsewhere;
+        }
+    }
+
+    @Test
+    void aNodeThatNeverLostARaceStillWaitsInLineWhileAnotherHoldsTheTurn() {
+        TurnStore store = new TurnStore(InMemoryStore.create());
+        Allocator allocator = new Allocator(store, true);
+        RangePlan plan = RangePlan.of(KEY, RANGE, Optional.empty(), Optional.empty(), List.of(), List.of());
+        Deadline deadline = Deadline.after(Duration.ofSeconds(30));
+        allocator.allocate(plan, new Owner("c1", "net1", "ns/p1"), deadline);
+        assertEquals(0, store.turnsTaken, "a calm pool is written without turns");
+        store.elsewhere = true;
+        Allocator.Taken second = allocator.allocate(plan, new Owner("c2", "net1", "ns/p2"), deadline);
+        assertEquals(1, store.turnsTaken, "with another node's turn in progress, the write waits for its own");
+        assertEquals(Set.of(second.ip(), IpAddress.parse("10.50.0.1")), store.read(KEY).allocations().keySet());
     }
 }
