@@ -213,17 +213,24 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
         return sb.toString();
     }
 
-    /** Every call as a tab-separated line: phase, container, exit, milliseconds, failure, addresses, first error line. */
+    /**
+     * Every call as a tab-separated line: phase, container, node (as in the {@code node-N} work
+     * directories), start in ms after the phase's first exec, exit, milliseconds, failure,
+     * addresses, first error line.
+     */
     public List<String> callsTsv() {
-        List<String> lines = new java.util.ArrayList<>(List.of("phase\tcontainer\texit\tms\tfailure\taddresses\terror"));
+        List<String> lines = new java.util.ArrayList<>(
+                List.of("phase\tcontainer\tnode\tstart_ms\texit\tms\tfailure\taddresses\terror"));
         for (var named : List.of(Map.entry("ADD", add), Map.entry("DEL", del))) {
             List<CniCall> calls = named.getValue().calls();
+            long first = calls.stream().filter(java.util.Objects::nonNull).mapToLong(CniCall::started).min().orElse(0);
             for (int i = 0; i < calls.size(); i++) {
                 CniCall c = calls.get(i);
                 String error = c.stderr().lines().filter(l -> l.contains("[error]")).findFirst().orElse("");
-                lines.add(String.join("\t", named.getKey(), BurstRun.containerId(i), Integer.toString(c.exit()),
-                        fmt("%.1f", c.nanos() / 1e6), c.ok() ? "" : c.failure(), String.join(",", c.addresses()),
-                        c.ok() ? error : c.stdout().strip()));
+                lines.add(String.join("\t", named.getKey(), BurstRun.containerId(i),
+                        Integer.toString(BurstRun.nodeOf(i, plan) + 1), fmt("%.1f", (c.started() - first) / 1e6),
+                        Integer.toString(c.exit()), fmt("%.1f", c.nanos() / 1e6), c.ok() ? "" : c.failure(),
+                        String.join(",", c.addresses()), c.ok() ? error : c.stdout().strip()));
             }
         }
         return lines;

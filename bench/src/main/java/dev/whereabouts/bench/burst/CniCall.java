@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * @param stdout the CNI result (ADD) or error object
  * @param stderr the plugin's log lines
  * @param nanos wall time from exec to exit
+ * @param started {@link System#nanoTime()} at the exec, to place the call on the phase's timeline
  */
-public record CniCall(int exit, String stdout, String stderr, long nanos) {
+public record CniCall(int exit, String stdout, String stderr, long nanos, long started) {
 
     private static final Pattern ADDRESS = Pattern.compile("\"address\"\\s*:\\s*\"([^\"/]+)/");
     private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*(\\d+)");
@@ -56,15 +57,15 @@ public record CniCall(int exit, String stdout, String stderr, long nanos) {
             String out = drain(p.getInputStream());
             if (!p.waitFor(HANG_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return new CniCall(-1, out, "hung for " + HANG_SECONDS + " s", System.nanoTime() - start);
+                return new CniCall(-1, out, "hung for " + HANG_SECONDS + " s", System.nanoTime() - start, start);
             }
-            return new CniCall(p.exitValue(), out, err.join(), System.nanoTime() - start);
+            return new CniCall(p.exitValue(), out, err.join(), System.nanoTime() - start, start);
         } catch (IOException | RuntimeException e) {
             // A broken pipe or a vanished process is this call's failure, not the burst's end.
-            return new CniCall(-1, "", "exec failed: " + e, System.nanoTime() - start);
+            return new CniCall(-1, "", "exec failed: " + e, System.nanoTime() - start, start);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new CniCall(-1, "", "interrupted", System.nanoTime() - start);
+            return new CniCall(-1, "", "interrupted", System.nanoTime() - start, start);
         }
     }
 

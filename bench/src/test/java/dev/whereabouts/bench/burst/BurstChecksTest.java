@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 class BurstChecksTest {
 
     private static CniCall added(String ip) {
-        return new CniCall(0, "{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"" + ip + "/16\"}]}", "", 1_000_000);
+        return new CniCall(0, "{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"" + ip + "/16\"}]}", "", 1_000_000, 0);
     }
 
-    private static final CniCall FAILED = new CniCall(1, "{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"try again later\"}", "", 1);
+    private static final CniCall FAILED = new CniCall(1, "{\"cniVersion\":\"1.0.0\",\"code\":11,\"msg\":\"try again later\"}", "", 1, 0);
 
     @Test
     void anAddressInTwoResultsIsADuplicate() {
@@ -37,7 +37,7 @@ class BurstChecksTest {
     @Test
     void failuresAreToldByTheirCniCode() {
         assertEquals("code 11", FAILED.failure());
-        assertEquals("exit 1", new CniCall(1, "", "bash: no such file", 1).failure());
+        assertEquals("exit 1", new CniCall(1, "", "bash: no such file", 1, 0).failure());
         assertEquals(List.of("10.77.0.1"), added("10.77.0.1").addresses());
     }
 
