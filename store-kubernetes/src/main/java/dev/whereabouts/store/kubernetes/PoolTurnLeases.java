@@ -62,10 +62,11 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
     private final String identity = "whereabouts-" + UUID.randomUUID();
     private final Duration hold;
     private final Duration patience;
-    /** One view per pool this node has waited for; kept, as a pool contended once tends to be again. */
+    /** One view per pool this node has written or waited for; kept, as a pool written once tends to be again. */
     private final ConcurrentHashMap<String, LeaseView> views = new ConcurrentHashMap<>();
     /** Leases whose view is being opened in the background ({@link #turnTakenElsewhere}). */
     private final java.util.Set<String> opening = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     PoolTurnLeases(KubernetesClient client, String namespace) {
         this(client, namespace, HOLD, PATIENCE);
@@ -131,10 +132,13 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
         String name = PREFIX + pool.objectName();
         LeaseView view = views.get(name);
         if (view == null || !view.live()) {
-            if (opening.add(name)) {
+            if (!closed && opening.add(name)) {
                 Thread.ofVirtual().name("whereabouts-turn-view").start(() -> {
                     try {
-                        view(name);
+                        LeaseView opened = view(name);
+                        if (closed && opened != null) {
+                            opened.close(); // the store closed while the watch was opening
+                        }
                     } finally {
                         opening.remove(name);
                     }
@@ -240,6 +244,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         views.values().forEach(LeaseView::close);
         views.clear();
     }
