@@ -13,13 +13,10 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -62,11 +59,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
     private final String identity = "whereabouts-" + UUID.randomUUID();
     private final Duration hold;
     private final Duration patience;
-    /** One view per pool this node has written or waited for; kept, as a pool written once tends to be again. */
-    private final ConcurrentHashMap<String, LeaseView> views = new ConcurrentHashMap<>();
-    /** Leases whose view is being opened in the background ({@link #turnTakenElsewhere}). */
-    private final java.util.Set<String> opening = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final LeaseViews views;
 
     PoolTurnLeases(KubernetesClient client, String namespace) {
         this(client, namespace, HOLD, PATIENCE);
@@ -81,6 +74,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
         this.patience = patience;
         this.leases = client.genericKubernetesResources(LEASE).inNamespace(namespace);
         this.namespace = namespace;
+        this.views = new LeaseViews(leases);
     }
 
     @Override
@@ -90,7 +84,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
         long end = start + maxWait.toNanos();
         try {
             while (System.nanoTime() - end < 0) {
-                LeaseView view = view(name);
+                LeaseView view = views.open(name);
                 long seen = view == null ? 0 : view.changes();
                 GenericKubernetesResource known = view == null ? null : view.latest();
                 boolean outOfPatience = System.nanoTime() - start >= patience.toNanos();
@@ -129,52 +123,12 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
      */
     @Override
     public boolean turnTakenElsewhere(PoolKey pool) {
-        String name = PREFIX + pool.objectName();
-        LeaseView view = views.get(name);
-        if (view == null || !view.live()) {
-            if (!closed && opening.add(name)) {
-                Thread.ofVirtual().name("whereabouts-turn-view").start(() -> {
-                    try {
-                        LeaseView opened = view(name);
-                        if (closed && opened != null) {
-                            opened.close(); // the store closed while the watch was opening
-                        }
-                    } finally {
-                        opening.remove(name);
-                    }
-                });
-            }
-            return false;
-        }
-        GenericKubernetesResource latest = view.latest();
+        GenericKubernetesResource latest = views.ifLive(PREFIX + pool.objectName()).map(LeaseView::latest).orElse(null);
         if (latest == null) {
             return false;
         }
         Instant now = Instant.now();
         return heldByOther(latest, now) || TurnClaim.claimant(latest, now).filter(c -> !c.equals(identity)).isPresent();
-    }
-
-    /** The view of {@code name}, opened on first use and again after its watch ended; null when none opens. */
-    private LeaseView view(String name) {
-        LeaseView view = views.get(name);
-        if (view != null && view.live()) {
-            return view;
-        }
-        if (view != null) {
-            views.remove(name, view);
-            view.close();
-        }
-        try {
-            LeaseView fresh = new LeaseView(leases.withName(name));
-            LeaseView raced = views.putIfAbsent(name, fresh);
-            if (raced != null) {
-                fresh.close();
-                return raced;
-            }
-            return fresh;
-        } catch (KubernetesClientException e) {
-            return null; // poll instead
-        }
     }
 
     /**
@@ -195,7 +149,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
             }
             if (current == null) {
                 ObjectMeta meta = new ObjectMetaBuilder().withName(name).withNamespace(namespace).build();
-                return Optional.of(leases.resource(lease(meta, spec(identity, now))).create());
+                return Optional.of(leases.resource(TurnLeaseObjects.lease(meta, spec(identity, now))).create());
             }
             Optional<String> claimant = TurnClaim.claimant(current, now);
             if (heldByOther(current, now)) {
@@ -204,7 +158,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
                     ObjectMeta meta = new ObjectMetaBuilder(current.getMetadata())
                             .addToAnnotations(TurnClaim.ANNOTATION, new TurnClaim(identity, now.plus(hold)).text())
                             .build();
-                    leases.resource(lease(meta, specOf(current))).update();
+                    leases.resource(TurnLeaseObjects.lease(meta, TurnLeaseObjects.specOf(current))).update();
                 }
                 return Optional.empty();
             }
@@ -212,7 +166,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
                 return Optional.empty(); // that node waited longest: its turn
             }
             ObjectMeta meta = new ObjectMetaBuilder(current.getMetadata()).removeFromAnnotations(TurnClaim.ANNOTATION).build();
-            return Optional.of(leases.resource(lease(meta, spec(identity, now))).update());
+            return Optional.of(leases.resource(TurnLeaseObjects.lease(meta, spec(identity, now))).update());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return Optional.empty();
@@ -230,23 +184,13 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
                 .orElse(hold.toNanos());
     }
 
-    /** When the holder's hold runs out: its renewTime plus the hold it declared; empty when unreadable or unheld. */
     private Optional<Instant> expiry(GenericKubernetesResource lease) {
-        if (lease == null || !(lease.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.parse(String.valueOf(spec.get("renewTime"))).plus(declaredHold(spec)));
-        } catch (DateTimeParseException e) {
-            return Optional.empty(); // no holder
-        }
+        return TurnLeaseObjects.expiry(lease, hold);
     }
 
     @Override
     public void close() {
-        closed = true;
-        views.values().forEach(LeaseView::close);
-        views.clear();
+        views.close();
     }
 
     private void giveBack(String name, GenericKubernetesResource held) {
@@ -261,8 +205,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
             // back what is still ours, keeping the claim.
             try {
                 GenericKubernetesResource current = leases.withName(name).get();
-                if (current != null && current.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
-                        && identity.equals(spec.get("holderIdentity"))) {
+                if (TurnLeaseObjects.holder(current).filter(identity::equals).isPresent()) {
                     current.setAdditionalProperty("spec", spec("", null));
                     leases.resource(current).update();
                 }
@@ -272,47 +215,13 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
         }
     }
 
+    /** Whether another node holds {@code lease} and its turn has not run out at {@code now}. */
     private boolean heldByOther(GenericKubernetesResource lease, Instant now) {
-        if (!(lease.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)) {
-            return false;
-        }
-        Object holder = spec.get("holderIdentity");
-        if (holder == null || holder.toString().isEmpty() || holder.equals(identity)) {
-            return false;
-        }
-        return expiry(lease).map(at -> at.isAfter(now)).orElse(false);
-    }
-
-    /** The hold its holder declared in {@code leaseDurationSeconds}, else ours. */
-    private Duration declaredHold(Map<?, ?> spec) {
-        return spec.get("leaseDurationSeconds") instanceof Number n && n.longValue() > 0
-                ? Duration.ofSeconds(n.longValue()) : hold;
-    }
-
-    private static GenericKubernetesResource lease(ObjectMeta meta, Map<String, Object> spec) {
-        GenericKubernetesResource lease = new GenericKubernetesResource();
-        lease.setApiVersion("coordination.k8s.io/v1");
-        lease.setKind("Lease");
-        lease.setMetadata(meta);
-        lease.setAdditionalProperty("spec", spec);
-        return lease;
-    }
-
-    /** A copy of {@code lease}'s spec, to write it back unchanged. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> specOf(GenericKubernetesResource lease) {
-        return lease.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
-                ? new HashMap<>((Map<String, Object>) spec) : new HashMap<>();
+        return TurnLeaseObjects.holder(lease).filter(h -> !h.equals(identity)).isPresent()
+                && expiry(lease).map(at -> at.isAfter(now)).orElse(false);
     }
 
     private Map<String, Object> spec(String holder, Instant renewTime) {
-        Map<String, Object> spec = new HashMap<>();
-        spec.put("holderIdentity", holder);
-        spec.put("leaseDurationSeconds", hold.toSeconds());
-        if (renewTime != null) {
-            spec.put("acquireTime", renewTime.toString());
-            spec.put("renewTime", renewTime.toString());
-        }
-        return spec;
+        return TurnLeaseObjects.spec(holder, hold, renewTime);
     }
 }
