@@ -24,10 +24,13 @@ import java.util.stream.Stream;
  * Burst [--tree DIR] [--nodes K] [--callers C] [--adds N] [--stores etcd,kubernetes-mock,file]
  *       [--range CIDR] [--upstream-range CIDR] [--cni-version V] [--store-timeout-ms MS]
  *       [--work DIR] [--keep] [--strict] [--warm-cycles N] [--prefill N] [--daemon-warmup CYCLES] [--watch-pools]
- *       [--harness-warmup EXECS]
+ *       [--harness-warmup EXECS] [--store-warmup CYCLES]
  * </pre>
  * {@code --harness-warmup} (default 500) is how many runs of {@code /bin/true} warm this JVM's own
- * exec path before anything is measured ({@link CniCall#warmUp}).
+ * exec path before anything is measured ({@link CniCall#warmUp}). {@code --store-warmup} (default
+ * 1000; 0 meets the server cold) is how many ADD+DEL cycles on a pool of its own warm a store
+ * server that starts with the run, the mock API server, as a cluster's API server is warm
+ * ({@link StoreWarmUp}).
  * With env {@code UPSTREAM_BIN}, that binary runs the same burst after ours on each store (no
  * daemons, its own range) and the ratios are printed. {@code --store-timeout-ms} sets the plugin's
  * {@code store_timeout_ms} (the budget of one call; unset: the plugin's default, 2 min for ADD).
@@ -39,14 +42,15 @@ public final class Burst {
     /** Everything a burst run is told. */
     public record Options(Path tree, int nodes, int callers, int adds, List<String> stores, String range,
             String upstreamRange, String cniVersion, long storeTimeoutMs, Path upstreamBinary, Path work, boolean keep,
-            boolean strict, int warmCycles, int prefill, int daemonWarmup, boolean watchPools, int harnessWarmup) {
+            boolean strict, int warmCycles, int prefill, int daemonWarmup, boolean watchPools, int harnessWarmup,
+            int storeWarmup) {
 
         /** The burst goal: 10 daemons x 10 callers, 1,000 ADDs then 1,000 DELs on one /16, etcd and the mock. */
         public static Options defaults() {
             String upstream = System.getenv("UPSTREAM_BIN");
             return new Options(Path.of("cni-launcher/target/whereabouts"), 10, 10, 1000, List.of("etcd", "kubernetes-mock"),
                     "10.77.0.0/16", "10.78.0.0/16", "0.4.0", 0, upstream == null || upstream.isEmpty() ? null : Path.of(upstream),
-                    null, false, false, 1, 0, -1, false, 500);
+                    null, false, false, 1, 0, -1, false, 500, 1000);
         }
 
         /** What every node's network configuration shares besides the store and the range. */
@@ -63,6 +67,7 @@ public final class Burst {
             String range = d.range, upstreamRange = d.upstreamRange, cniVersion = d.cniVersion;
             long storeTimeoutMs = d.storeTimeoutMs;
             int warmCycles = d.warmCycles, prefill = d.prefill, daemonWarmup = d.daemonWarmup, harnessWarmup = d.harnessWarmup;
+            int storeWarmup = d.storeWarmup;
             boolean keep = false, strict = false, watchPools = false;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
@@ -91,11 +96,12 @@ public final class Burst {
                     case "--prefill" -> prefill = Integer.parseInt(v);
                     case "--daemon-warmup" -> daemonWarmup = Integer.parseInt(v);
                     case "--harness-warmup" -> harnessWarmup = Integer.parseInt(v);
+                    case "--store-warmup" -> storeWarmup = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown flag " + flag);
                 }
             }
             return new Options(tree, nodes, callers, adds, stores, range, upstreamRange, cniVersion, storeTimeoutMs, upstream,
-                    work, keep, strict, warmCycles, prefill, daemonWarmup, watchPools, harnessWarmup);
+                    work, keep, strict, warmCycles, prefill, daemonWarmup, watchPools, harnessWarmup, storeWarmup);
         }
     }
 
@@ -139,7 +145,16 @@ public final class Burst {
         Map<String, CompletableFuture<ClusterStore>> stores = new LinkedHashMap<>();
         for (String name : options.stores()) {
             Path dir = Files.createDirectories(work.resolve(name));
-            stores.put(name, CompletableFuture.supplyAsync(() -> open(name, dir), Thread::startVirtualThread));
+            stores.put(name, CompletableFuture.supplyAsync(() -> {
+                ClusterStore store = open(name, dir);
+                if (store.serverStartsCold()) {
+                    long warm = System.nanoTime();
+                    StoreWarmUp.run(store, options.storeWarmup());
+                    out.printf("%s server warmed up by %d ADD+DEL cycles in %.1f s%n", name, options.storeWarmup(),
+                            (System.nanoTime() - warm) / 1e9);
+                }
+                return store;
+            }, Thread::startVirtualThread));
         }
         try {
             // One set of node daemons serves every store, as a node's daemon serves every network.

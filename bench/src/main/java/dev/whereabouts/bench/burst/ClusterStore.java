@@ -54,6 +54,15 @@ public interface ClusterStore extends AutoCloseable {
         return left;
     }
 
+    /**
+     * Whether the backend's server is a JVM started for this run (the mock), which a burst would
+     * otherwise meet before its JIT has warmed up; a cluster's API server has long been warm when a
+     * burst comes. See {@link StoreWarmUp}.
+     */
+    default boolean serverStartsCold() {
+        return false;
+    }
+
     /** The backend's server process, when it runs as one here (for its CPU time). */
     default java.util.OptionalLong serverPid() {
         return java.util.OptionalLong.empty();

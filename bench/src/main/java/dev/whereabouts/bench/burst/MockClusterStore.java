@@ -99,6 +99,11 @@ public final class MockClusterStore implements ClusterStore {
     }
 
     @Override
+    public boolean serverStartsCold() {
+        return true;
+    }
+
+    @Override
     public java.util.OptionalLong serverPid() {
         return java.util.OptionalLong.of(process.pid());
     }

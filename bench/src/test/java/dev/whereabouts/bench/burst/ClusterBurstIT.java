@@ -34,7 +34,7 @@ class ClusterBurstIT {
 
     private static void burstAndCheck(boolean watchPools) throws Exception {
         var options = new Burst.Options(TREE, 3, 4, 60, List.of("etcd", "kubernetes-mock"), "10.77.0.0/16",
-                "10.78.0.0/16", "1.0.0", STORE_TIMEOUT_MS, null, null, false, false, 1, 0, -1, watchPools, 20);
+                "10.78.0.0/16", "1.0.0", STORE_TIMEOUT_MS, null, null, false, false, 1, 0, -1, watchPools, 20, 50);
         List<BurstResult> results = Burst.run(options, System.out);
         assertEquals(2, results.size());
         for (BurstResult r : results) {
