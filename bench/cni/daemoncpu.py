@@ -2,11 +2,13 @@
 """Daemon CPU per CNI call: drives ADD/DEL through the shipped plugin with concurrent callers and
 divides the node daemon's CPU time (utime + stime from /proc/PID/stat) by the number of calls.
 
-Usage: daemoncpu.py TREE [--store file|etcd|both] [--calls N] [--callers C] [--warmup N] [--jfr DIR]
+Usage: daemoncpu.py TREE [--store file|etcd|kubernetes|both|all] [--calls N] [--callers C] [--warmup N] [--jfr DIR]
 
 The CPU of the callers (bash forwarders) is not counted: only the daemon's. Each store gets a fresh
 daemon on a private socket; the etcd case starts a real etcd on free loopback ports with its own
-data directory and stops it at the end. --jfr DIR records the measured phase with JFR
+data directory and stops it at the end; the kubernetes case starts fabric8's mock API server in its
+own JVM (the burst's, bench/target: build the reactor first), whose CPU is not counted either.
+`both` is file and etcd; `all` adds kubernetes. --jfr DIR records the measured phase with JFR
 (DIR/<store>.jfr) for `jfr view hot-methods`.
 """
 import argparse, json, os, shutil, signal, socket, subprocess, sys, tempfile, threading, time
@@ -58,6 +60,27 @@ def start_etcd(work):
             time.sleep(0.1)
     proc.kill()
     sys.exit("etcd did not start; see " + log.name)
+
+
+def start_mock_api(work):
+    """The burst's mock API server (MockApiMain) on a free loopback port; returns (process, kubeconfig path)."""
+    bench = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target")
+    cp = os.path.join(bench, "classes") + ":" + os.path.join(bench, "lib", "*")
+    log = open(os.path.join(work, "mock.log"), "w")
+    proc = subprocess.Popen([jdk_tool("java"), "--sun-misc-unsafe-memory-access=allow", "-cp", cp,
+                             "dev.whereabouts.bench.burst.MockApiMain"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
+    ready = proc.stdout.readline()
+    if not ready.startswith("port "):
+        proc.kill()
+        sys.exit("mock API server did not start (build bench/ first); see " + log.name)
+    kubeconfig = os.path.join(work, "kubeconfig")
+    with open(kubeconfig, "w") as f:
+        f.write("apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n"
+                f"    server: http://127.0.0.1:{ready.split()[1]}\n"
+                "users:\n- name: u\n  user:\n    token: bench\ncontexts:\n- name: c\n  context:\n"
+                "    cluster: mock\n    user: u\n    namespace: kube-system\ncurrent-context: c\n")
+    return proc, kubeconfig
 
 
 def jdk_tool(name):
@@ -112,12 +135,15 @@ class Driver:
 
 
 def measure(binary, store, a, work):
-    etcd = None
+    etcd = mock = None
     ipam = {"type": "whereabouts", "range": "10.200.0.0/16", "log_level": "error",
             "attachments_dir": os.path.join(work, store + "-att")}
     if store == "etcd":
         etcd, port = start_etcd(work)
         ipam.update(datastore="etcd", etcd_host=f"127.0.0.1:{port}", etcd_prefix="/bench")
+    elif store == "kubernetes":
+        mock, kubeconfig = start_mock_api(work)
+        ipam.update(datastore="kubernetes", kubernetes={"kubeconfig": kubeconfig})
     else:
         ipam.update(datastore="file", file={"data_dir": os.path.join(work, store + "-data")})
     sock = os.path.join(work, store + "-run", "d.sock")
@@ -175,12 +201,15 @@ def measure(binary, store, a, work):
         if etcd:
             etcd.terminate()
             etcd.wait(30)
+        if mock:
+            mock.stdin.close()  # end of stdin stops it
+            mock.wait(30)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tree")
-    ap.add_argument("--store", choices=["file", "etcd", "both"], default="both")
+    ap.add_argument("--store", choices=["file", "etcd", "kubernetes", "both", "all"], default="both")
     ap.add_argument("--calls", type=int, default=2000)
     ap.add_argument("--callers", type=int, default=8)
     ap.add_argument("--warmup", type=int, default=400, help="ADD+DEL cycles before measuring")
@@ -193,7 +222,8 @@ def main():
         os.makedirs(a.jfr, exist_ok=True)
     work = tempfile.mkdtemp(prefix="wa-cpu")
     try:
-        for store in (["file", "etcd"] if a.store == "both" else [a.store]):
+        stores = {"both": ["file", "etcd"], "all": ["file", "etcd", "kubernetes"]}.get(a.store, [a.store])
+        for store in stores:
             measure(binary, store, a, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
