@@ -156,6 +156,7 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
             String joined = requests.entrySet().stream()
                     .filter(e -> e.getValue() != 0 && (prefix.isEmpty()
                             ? !e.getKey().startsWith(ENGINE) && !e.getKey().startsWith(CPU)
+                                    && !e.getKey().startsWith(DaemonLatency.PREFIX)
                             : e.getKey().startsWith(prefix)))
                     .map(e -> e.getKey().substring(prefix.length()) + "="
                             + fmt("%.2f", e.getValue() / (double) calls.size()))
@@ -195,6 +196,11 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
         }
         sb.append("store requests per ADD: ").append(add.requestsPerCall()).append('\n');
         sb.append("store requests per DEL: ").append(del.requestsPerCall()).append('\n');
+        for (var named : List.of(Map.entry("ADD", add), Map.entry("DEL", del))) {
+            DaemonLatency.of(named.getValue().requests(), named.getKey()).ifPresent(d -> sb.append(fmt(
+                    "daemons' own time per %s (their call histogram, interpolated): p50 %s  p99 %s%n",
+                    named.getKey(), ms(d.percentileMillis(50)), ms(d.percentileMillis(99)))));
+        }
         sb.append("engine per ADD: ").append(add.enginePerCall()).append('\n');
         sb.append("engine per DEL: ").append(del.enginePerCall()).append('\n');
         sb.append("CPU ms per ADD: ").append(add.cpuPerCall()).append('\n');
@@ -263,7 +269,7 @@ public record BurstResult(String label, String store, Plan plan, Phase add, Phas
     }
 
     private static String ms(double millis) {
-        return millis >= 1000 ? fmt("%.2f s", millis / 1000) : fmt("%.0f ms", millis);
+        return millis >= 1000 ? fmt("%.2f s", millis / 1000) : fmt(millis < 10 ? "%.1f ms" : "%.0f ms", millis);
     }
 
     private static String fmt(String format, Object... args) {

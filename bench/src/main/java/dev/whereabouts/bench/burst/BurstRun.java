@@ -76,12 +76,17 @@ public final class BurstRun {
 
     /**
      * The node daemons' pool counters summed, as {@code engine writes.conflict} and the like: what
-     * the group commit did (lost races, re-picks, turns), which the store's request counts only hint at.
+     * the group commit did (lost races, re-picks, turns), which the store's request counts only hint
+     * at; and their call-timing buckets summed ({@link DaemonLatency}).
      */
     private static Map<String, Long> engineCounters(List<NodeDaemon> nodes) {
         Map<String, Long> sum = new java.util.TreeMap<>();
         for (NodeDaemon d : nodes) {
-            d.poolCounters().forEach((series, v) -> {
+            d.counters().forEach((series, v) -> {
+                if (series.startsWith(DaemonLatency.SERIES)) {
+                    DaemonLatency.key(series).ifPresent(key -> sum.merge(key, v, Long::sum));
+                    return;
+                }
                 String name = series.replaceFirst("^whereabouts_pool_", "").replaceFirst("_total", "")
                         .replaceAll("\\{[a-z]+=\"([^\"]*)\"}", ".$1");
                 sum.merge(BurstResult.ENGINE + name, v, Long::sum);

@@ -127,10 +127,11 @@ public final class NodeDaemon implements AutoCloseable {
     private static final java.util.regex.Pattern METRICS_AT = java.util.regex.Pattern.compile("metrics on (http://\\S+/metrics)");
 
     /**
-     * The engine's pool counters ({@code whereabouts_pool_*_total}) as the daemon serves them now,
+     * The engine's pool counters ({@code whereabouts_pool_*_total}) and the buckets of its call
+     * timings ({@code whereabouts_cni_call_duration_seconds_bucket}) as the daemon serves them now,
      * by series ({@code whereabouts_pool_writes_total{outcome="conflict"}}); empty when it serves none.
      */
-    public Map<String, Long> poolCounters() {
+    public Map<String, Long> counters() {
         try {
             var m = METRICS_AT.matcher(Files.readString(log()));
             if (!m.find()) {
@@ -140,7 +141,8 @@ public final class NodeDaemon implements AutoCloseable {
                 String text = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1))).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
                 Map<String, Long> out = new java.util.TreeMap<>();
-                text.lines().filter(l -> l.startsWith("whereabouts_pool_") && l.contains("_total")).forEach(l -> {
+                text.lines().filter(l -> l.startsWith("whereabouts_pool_") && l.contains("_total")
+                        || l.startsWith(DaemonLatency.SERIES)).forEach(l -> {
                     int space = l.lastIndexOf(' ');
                     out.put(l.substring(0, space), (long) Double.parseDouble(l.substring(space + 1)));
                 });
