@@ -73,6 +73,64 @@ class SortedAllocationsProperties {
         assertEquals(keys.stream().distinct().count(), sorted.size());
     }
 
+    /**
+     * A chain of changes, each made by {@code with} on the previous map, matches a TreeMap changed
+     * the same way; and every map of the chain, old ones included (their index has moved on), finds
+     * exactly the entries of a container or a pod that a walk finds.
+     */
+    @Property
+    void aChainOfChangesMatchesTreeMapAndFindsOwnersLikeAWalk(@ForAll("offsets") List<Integer> start,
+            @ForAll("changes") List<List<Integer>> steps, @ForAll("offsets") List<Integer> probes) {
+        TreeMap<IpAddress, Owner> model = new TreeMap<>();
+        start.forEach(k -> model.put(ip(k), shared(k)));
+        List<SortedAllocations> chain = new java.util.ArrayList<>(List.of(SortedAllocations.copyOf(model)));
+        List<TreeMap<IpAddress, Owner>> models = new java.util.ArrayList<>(List.of(new TreeMap<>(model)));
+        for (List<Integer> step : steps) {
+            SortedAllocations last = chain.getLast();
+            assertOwnersFound(models.getLast(), last, probes); // builds or uses the index before it moves on
+            Map<IpAddress, Owner> put = new HashMap<>();
+            List<IpAddress> remove = new java.util.ArrayList<>();
+            for (int i = 0; i < step.size(); i++) {
+                int k = step.get(i);
+                if (i % 3 == 2) {
+                    remove.add(ip(k));
+                    model.remove(ip(k));
+                } else {
+                    put.put(ip(k), shared(k + i));
+                }
+            }
+            model.putAll(put);
+            chain.add(last.with(put, remove));
+            models.add(new TreeMap<>(model));
+        }
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            assertEquals(models.get(i), chain.get(i));
+            assertOwnersFound(models.get(i), chain.get(i), probes);
+        }
+    }
+
+    private static void assertOwnersFound(TreeMap<IpAddress, Owner> model, SortedAllocations map, List<Integer> probes) {
+        for (int p : probes) {
+            String container = "c" + (p % 7);
+            String pod = p % 2 == 0 ? "" : "ns/p" + (p % 5);
+            List<IpAddress> walk = model.entrySet().stream()
+                    .filter(e -> e.getValue().containerId().equals(container)
+                            || !pod.isEmpty() && e.getValue().podRef().equals(pod))
+                    .map(Map.Entry::getKey).toList();
+            assertEquals(walk, map.heldByContainerOrPod(container, pod));
+        }
+    }
+
+    /** Owners that share containers and pods, as an attachment that holds several addresses does. */
+    private static Owner shared(int i) {
+        return new Owner("c" + (i % 7), "net1", i % 3 == 0 ? "" : "ns/p" + (i % 5));
+    }
+
+    @Provide
+    Arbitrary<List<List<Integer>>> changes() {
+        return Arbitraries.integers().between(0, 60).list().ofMaxSize(6).list().ofMaxSize(8);
+    }
+
     private static void assertSame(NavigableMap<IpAddress, Owner> model, NavigableMap<IpAddress, Owner> sorted,
             List<Integer> probes) {
         assertEquals(model, sorted);

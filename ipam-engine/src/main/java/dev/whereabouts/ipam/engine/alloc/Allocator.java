@@ -6,6 +6,7 @@ import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.spi.IpamStore;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
@@ -49,16 +50,17 @@ public record Allocator(IpamStore store, boolean overlapping, PoolLanes lanes) {
 
     /** Releases every address the attachment holds in the pool; returns what was released. */
     public List<IpAddress> release(PoolKey key, AttachmentId attachment, Deadline deadline) {
-        return releaseWhere(key, (ip, o) -> attachment.owns(o), deadline);
+        return releaseWhere(key, (ip, o) -> attachment.owns(o), Optional.of(attachment.containerId()), deadline);
     }
 
     /** Releases {@code ip} if it is still held by {@code owner}'s attachment (rollback of a partial ADD). */
     public List<IpAddress> releaseIp(PoolKey key, IpAddress ip, Owner owner, Deadline deadline) {
-        return releaseWhere(key, (a, o) -> a.equals(ip) && o.sameAttachment(owner), deadline);
+        return releaseWhere(key, (a, o) -> a.equals(ip) && o.sameAttachment(owner), Optional.empty(), deadline);
     }
 
-    private List<IpAddress> releaseWhere(PoolKey key, BiPredicate<IpAddress, Owner> match, Deadline deadline) {
-        PoolRequest.Release request = new PoolRequest.Release(match, overlapping, deadline);
+    private List<IpAddress> releaseWhere(PoolKey key, BiPredicate<IpAddress, Owner> match, Optional<String> container,
+            Deadline deadline) {
+        PoolRequest.Release request = new PoolRequest.Release(match, container, overlapping, deadline);
         lanes.lane(store, key).serve(request);
         List<IpAddress> released = answer(request.answer());
         if (!released.isEmpty()) {

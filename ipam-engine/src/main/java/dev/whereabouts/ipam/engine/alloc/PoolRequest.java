@@ -4,6 +4,7 @@ import dev.whereabouts.ipam.api.IpAddress;
 import dev.whereabouts.ipam.api.Owner;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiPredicate;
@@ -45,13 +46,15 @@ sealed interface PoolRequest {
     /**
      * A DEL, GC or rollback in this pool: removes every allocation {@code match} accepts.
      *
+     * @param container the container id of every owner {@code match} accepts, when there is one: then
+     *     only that container's entries are tested, not the whole pool
      * @param overlapping whether released allocations also give up their reservation
      */
-    record Release(BiPredicate<IpAddress, Owner> match, boolean overlapping, Deadline deadline,
-            CompletableFuture<List<IpAddress>> answer) implements PoolRequest {
+    record Release(BiPredicate<IpAddress, Owner> match, Optional<String> container, boolean overlapping,
+            Deadline deadline, CompletableFuture<List<IpAddress>> answer) implements PoolRequest {
 
-        Release(BiPredicate<IpAddress, Owner> match, boolean overlapping, Deadline deadline) {
-            this(match, overlapping, deadline, new CompletableFuture<>());
+        Release(BiPredicate<IpAddress, Owner> match, Optional<String> container, boolean overlapping, Deadline deadline) {
+            this(match, container, overlapping, deadline, new CompletableFuture<>());
         }
     }
 }

@@ -152,10 +152,11 @@ final class RoundPlan {
                 return Optional.of(e);
             }
         }
-        for (Map.Entry<IpAddress, Owner> e : snapshot.allocations().entrySet()) {
-            // The owner test first: it is cheap and almost always false, the map lookups are not.
-            if (e.getValue().sameAttachment(owner) && !removed.containsKey(e.getKey()) && !put.containsKey(e.getKey())) {
-                return Optional.of(e);
+        SortedAllocations stored = allocations();
+        for (IpAddress ip : stored.heldByContainerOrPod(owner.containerId(), owner.podRef())) {
+            Owner o = stored.get(ip);
+            if (o.sameAttachment(owner) && !removed.containsKey(ip) && !put.containsKey(ip)) {
+                return Optional.of(Map.entry(ip, o));
             }
         }
         return Optional.empty();
@@ -176,7 +177,16 @@ final class RoundPlan {
                 }
             }
         }
-        for (Map.Entry<IpAddress, Owner> e : snapshot.allocations().entrySet()) {
+        SortedAllocations stored = allocations();
+        // A DEL names its container: only that container's entries can match. A GC matches anything.
+        Map<IpAddress, Owner> candidates = stored;
+        if (rel.container().isPresent()) {
+            candidates = new LinkedHashMap<>();
+            for (IpAddress ip : stored.heldByContainerOrPod(rel.container().get(), "")) {
+                candidates.put(ip, stored.get(ip));
+            }
+        }
+        for (Map.Entry<IpAddress, Owner> e : candidates.entrySet()) {
             IpAddress ip = e.getKey();
             if (rel.match().test(ip, e.getValue()) && !removed.containsKey(ip) && !out.contains(ip)) {
                 remove(ip, e.getValue(), rel.overlapping());
@@ -233,6 +243,10 @@ final class RoundPlan {
 
     /** What the pool holds once the change is written, to serve the next round without a read. */
     SortedAllocations after() {
-        return SortedAllocations.copyOf(snapshot.allocations()).with(put, removed.keySet());
+        return allocations().with(put, removed.keySet());
+    }
+
+    private SortedAllocations allocations() {
+        return SortedAllocations.copyOf(snapshot.allocations());
     }
 }

@@ -184,7 +184,8 @@ class GroupCommitSimulationProperties {
         }
 
         PoolRequest del(Owner owner) {
-            PoolRequest request = new PoolRequest.Release((ip, o) -> owner.attachment().owns(o), true, farDeadline());
+            PoolRequest request = new PoolRequest.Release((ip, o) -> owner.attachment().owns(o),
+                    Optional.of(owner.containerId()), true, farDeadline());
             pending.add(new Call(owner, request));
             return request;
         }
