@@ -188,7 +188,8 @@ final class RoundPlan {
         }
         for (Map.Entry<IpAddress, Owner> e : candidates.entrySet()) {
             IpAddress ip = e.getKey();
-            if (rel.match().test(ip, e.getValue()) && !removed.containsKey(ip) && !out.contains(ip)) {
+            // An entry removed above (re-assigned in this round) is in `removed` already.
+            if (rel.match().test(ip, e.getValue()) && !removed.containsKey(ip)) {
                 remove(ip, e.getValue(), rel.overlapping());
                 out.add(ip);
             }
