@@ -142,16 +142,19 @@ final class ReservationWriter {
      */
     void releaseAll(List<Reservation> gone) {
         java.util.Queue<RuntimeException> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Reservation r : gone) {
-                each.submit(() -> {
-                    try {
-                        release(r);
-                    } catch (RuntimeException e) {
-                        LOG.warn("pool written, but reservation {} not released: {}", r.objectName(), e.getMessage());
-                        failures.add(e);
-                    }
-                });
+        java.util.function.Consumer<Reservation> releaseOne = r -> {
+            try {
+                release(r);
+            } catch (RuntimeException e) {
+                LOG.warn("pool written, but reservation {} not released: {}", r.objectName(), e.getMessage());
+                failures.add(e);
+            }
+        };
+        if (gone.size() <= 1) {
+            gone.forEach(releaseOne); // a lone DEL's: no thread to start for it
+        } else {
+            try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+                gone.forEach(r -> each.execute(() -> releaseOne.accept(r)));
             }
         }
         if (!failures.isEmpty()) {
