@@ -145,16 +145,7 @@ public final class Burst {
         Map<String, CompletableFuture<ClusterStore>> stores = new LinkedHashMap<>();
         for (String name : options.stores()) {
             Path dir = Files.createDirectories(work.resolve(name));
-            stores.put(name, CompletableFuture.supplyAsync(() -> {
-                ClusterStore store = open(name, dir);
-                if (store.serverStartsCold()) {
-                    long warm = System.nanoTime();
-                    StoreWarmUp.run(store, options.storeWarmup());
-                    out.printf("%s server warmed up by %d ADD+DEL cycles in %.1f s%n", name, options.storeWarmup(),
-                            (System.nanoTime() - warm) / 1e9);
-                }
-                return store;
-            }, Thread::startVirtualThread));
+            stores.put(name, CompletableFuture.supplyAsync(() -> open(name, dir), Thread::startVirtualThread));
         }
         try {
             // One set of node daemons serves every store, as a node's daemon serves every network.
@@ -169,6 +160,14 @@ public final class Burst {
             out.printf("and warmed up after %.1f s%n", (System.nanoTime() - start) / 1e9);
             for (String name : options.stores()) {
                 try (ClusterStore store = stores.remove(name).join()) {
+                    // Right before its own bursts, not while another store's run: its traffic would
+                    // be that run's load.
+                    if (store.serverStartsCold() && options.storeWarmup() > 0) {
+                        long warm = System.nanoTime();
+                        StoreWarmUp.run(store, options.storeWarmup());
+                        out.printf("%s server warmed up by %d ADD+DEL cycles in %.1f s%n", name, options.storeWarmup(),
+                                (System.nanoTime() - warm) / 1e9);
+                    }
                     // The file store lives on one node, as host-local does.
                     int nodes = store.nodeLocal() ? 1 : options.nodes();
                     var plan = new BurstResult.Plan(nodes, options.callers(), options.adds(), options.range(), options.warmCycles(),
