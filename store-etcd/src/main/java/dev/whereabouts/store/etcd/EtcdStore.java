@@ -146,9 +146,14 @@ final class EtcdStore implements IpamStore, ContentionLock {
         return turns().awaitTurn(pool, maxWait);
     }
 
+    @Override
+    public boolean turnTakenElsewhere(PoolKey pool) {
+        return turns().turnTakenElsewhere(pool);
+    }
+
     private synchronized PoolTurns turns() {
         if (turns == null) {
-            turns = new PoolTurns(client.getLockClient(), client.getLeaseClient(), layout);
+            turns = new PoolTurns(client.getLockClient(), client.getLeaseClient(), layout, kv, client::getWatchClient);
         }
         return turns;
     }
@@ -198,6 +203,11 @@ final class EtcdStore implements IpamStore, ContentionLock {
     public void close() {
         try {
             feeds.close();
+            synchronized (this) {
+                if (turns != null) {
+                    turns.close();
+                }
+            }
             client.close();
         } finally {
             executor.shutdownNow();

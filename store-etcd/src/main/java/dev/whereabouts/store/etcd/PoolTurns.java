@@ -3,16 +3,20 @@ package dev.whereabouts.store.etcd;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.spi.ContentionLock;
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.Lock;
+import io.etcd.jetcd.Watch;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * itself within {@link #LEASE_SECONDS}; a client reuses one lease for half its life instead of
  * keeping it alive with a stream, so it owns no background thread.
  */
-final class PoolTurns implements ContentionLock {
+final class PoolTurns implements ContentionLock, AutoCloseable {
 
     static final long LEASE_SECONDS = 6;
 
@@ -31,15 +35,70 @@ final class PoolTurns implements ContentionLock {
     private final Lock locks;
     private final Lease leases;
     private final KeyLayout layout;
+    /** For the lock queue views ({@link #turnTakenElsewhere}); null: none, the answer is always no. */
+    private final KV kv;
+    private final Supplier<Watch> watches;
     private long leaseId;
     private long leaseRenewAfterNanos;
+    /** The leases this client granted lately, in hex as the lock keys name them: their keys are ours. */
+    private final Set<String> ownLeases = ConcurrentHashMap.newKeySet();
     /** Each pool's last unlock sent; the next lock of that pool waits for it (see {@link #awaitTurn}). */
     private final Map<PoolKey, CompletableFuture<?>> unlocking = new ConcurrentHashMap<>();
+    private final Map<PoolKey, LockQueueView> views = new ConcurrentHashMap<>();
+    private final Set<PoolKey> opening = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     PoolTurns(Lock locks, Lease leases, KeyLayout layout) {
+        this(locks, leases, layout, null, null);
+    }
+
+    PoolTurns(Lock locks, Lease leases, KeyLayout layout, KV kv, Supplier<Watch> watches) {
         this.locks = locks;
         this.leases = leases;
         this.layout = layout;
+        this.kv = kv;
+        this.watches = watches;
+    }
+
+    /**
+     * Whether another client holds or awaits the turn of {@code pool}, from a {@link LockQueueView}
+     * of its lock. The first call for a pool opens that view in the background and answers no.
+     */
+    @Override
+    public boolean turnTakenElsewhere(PoolKey pool) {
+        if (watches == null) {
+            return false;
+        }
+        LockQueueView view = views.get(pool);
+        if (view != null && view.live()) {
+            return view.takenElsewhere(ownLeases);
+        }
+        if (!closed && opening.add(pool)) {
+            Thread.ofVirtual().name("whereabouts-etcd-turn-view").start(() -> {
+                try {
+                    LockQueueView opened = LockQueueView.open(kv, watches.get(), layout.lock(pool));
+                    LockQueueView old = views.put(pool, opened);
+                    if (old != null) {
+                        old.close();
+                    }
+                    if (closed && views.remove(pool, opened)) {
+                        opened.close(); // the store closed while the view was opening
+                    }
+                } catch (Exception e) {
+                    LOG.debug("no view of the turn queue of pool {}: {}", pool, e.toString());
+                } finally {
+                    opening.remove(pool);
+                }
+            });
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        views.values().forEach(LockQueueView::close);
+        views.clear();
     }
 
     @Override
@@ -76,6 +135,10 @@ final class PoolTurns implements ContentionLock {
         long now = System.nanoTime();
         if (leaseId == 0 || now - leaseRenewAfterNanos >= 0) {
             leaseId = leases.grant(LEASE_SECONDS).get(waitMs, TimeUnit.MILLISECONDS).getID();
+            if (ownLeases.size() >= 4) {
+                ownLeases.clear(); // older ones outlived their keys: a lease ends within LEASE_SECONDS
+            }
+            ownLeases.add(Long.toHexString(leaseId));
             leaseRenewAfterNanos = now + TimeUnit.SECONDS.toNanos(LEASE_SECONDS) / 2;
         }
         return leaseId;

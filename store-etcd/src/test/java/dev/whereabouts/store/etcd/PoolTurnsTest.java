@@ -69,6 +69,40 @@ class PoolTurnsTest {
     }
 
     /**
+     * A client that never queued learns from its view of the lock's queue that another client holds
+     * the turn, and that it is free again once given back; its own turn never counts.
+     */
+    @Test
+    void aClientThatNeverQueuedLearnsFromItsViewThatAnotherHoldsTheTurn() throws Exception {
+        ContentionLock a = client();
+        ContentionLock b = client();
+        assertFalse(b.turnTakenElsewhere(POOL), "the first question opens the view and answers no");
+        assertFalse(a.turnTakenElsewhere(POOL));
+        ContentionLock.Turn held = a.awaitTurn(POOL, Duration.ofSeconds(2)).orElseThrow();
+        assertTrue(eventually(() -> b.turnTakenElsewhere(POOL)), "the other client sees the held turn");
+        assertFalse(a.turnTakenElsewhere(POOL), "the holder does not count its own turn");
+        var bQueues = CompletableFuture.supplyAsync(() -> b.awaitTurn(POOL, Duration.ofSeconds(10)));
+        assertTrue(eventually(() -> a.turnTakenElsewhere(POOL)), "the holder sees the client queued behind it");
+        held.close();
+        ContentionLock.Turn next = bQueues.get(10, TimeUnit.SECONDS).orElseThrow();
+        next.close();
+        assertTrue(eventually(() -> !a.turnTakenElsewhere(POOL) && !b.turnTakenElsewhere(POOL)),
+                "a given-back turn is free again");
+        assertFalse(b.turnTakenElsewhere(OTHER), "another pool's queue is its own");
+    }
+
+    private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return condition.getAsBoolean();
+    }
+
+    /**
      * etcd's lock key is the lock's name plus the lease, and a client reuses its lease: a client
      * asking again while its last unlock is still on its way would find its old key, keep its old
      * place at the head of the queue and jump the client waiting behind it.
