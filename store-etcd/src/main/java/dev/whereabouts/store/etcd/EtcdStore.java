@@ -153,7 +153,7 @@ final class EtcdStore implements IpamStore, ContentionLock {
 
     private synchronized PoolTurns turns() {
         if (turns == null) {
-            turns = new PoolTurns(client.getLockClient(), client.getLeaseClient(), layout, kv, client::getWatchClient);
+            turns = new PoolTurns(client.getLockClient(), client.getLeaseClient(), layout, kv, client::getWatchClient, executor);
         }
         return turns;
     }

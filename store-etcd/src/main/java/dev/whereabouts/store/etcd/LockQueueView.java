@@ -47,8 +47,8 @@ final class LockQueueView implements Watch.Listener, AutoCloseable {
         LockQueueView view = new LockQueueView();
         GetResponse now = kv.get(prefix, GetOption.builder().isPrefix(true).withKeysOnly(true).build())
                 .get(OPEN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        for (KeyValue kv1 : now.getKvs()) {
-            view.waiters.add(leaseOf(kv1.getKey()));
+        for (KeyValue key : now.getKvs()) {
+            view.waiters.add(leaseOf(key.getKey()));
         }
         view.watcher = watch.watch(prefix,
                 WatchOption.builder().isPrefix(true).withRevision(now.getHeader().getRevision() + 1).build(), view);

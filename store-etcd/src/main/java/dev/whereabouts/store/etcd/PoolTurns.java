@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -38,6 +40,8 @@ final class PoolTurns implements ContentionLock, AutoCloseable {
     /** For the lock queue views ({@link #turnTakenElsewhere}); null: none, the answer is always no. */
     private final KV kv;
     private final Supplier<Watch> watches;
+    /** The store's own threads, which its close() waits for, to open views on. */
+    private final Executor background;
     private long leaseId;
     private long leaseRenewAfterNanos;
     /** The leases this client granted lately, in hex as the lock keys name them: their keys are ours. */
@@ -49,15 +53,16 @@ final class PoolTurns implements ContentionLock, AutoCloseable {
     private volatile boolean closed;
 
     PoolTurns(Lock locks, Lease leases, KeyLayout layout) {
-        this(locks, leases, layout, null, null);
+        this(locks, leases, layout, null, null, Runnable::run);
     }
 
-    PoolTurns(Lock locks, Lease leases, KeyLayout layout, KV kv, Supplier<Watch> watches) {
+    PoolTurns(Lock locks, Lease leases, KeyLayout layout, KV kv, Supplier<Watch> watches, Executor background) {
         this.locks = locks;
         this.leases = leases;
         this.layout = layout;
         this.kv = kv;
         this.watches = watches;
+        this.background = background;
     }
 
     /**
@@ -74,7 +79,7 @@ final class PoolTurns implements ContentionLock, AutoCloseable {
             return view.takenElsewhere(ownLeases);
         }
         if (!closed && opening.add(pool)) {
-            Thread.ofVirtual().name("whereabouts-etcd-turn-view").start(() -> {
+            Runnable openView = () -> {
                 try {
                     LockQueueView opened = LockQueueView.open(kv, watches.get(), layout.lock(pool));
                     LockQueueView old = views.put(pool, opened);
@@ -89,7 +94,12 @@ final class PoolTurns implements ContentionLock, AutoCloseable {
                 } finally {
                     opening.remove(pool);
                 }
-            });
+            };
+            try {
+                background.execute(openView);
+            } catch (RejectedExecutionException e) {
+                opening.remove(pool); // the store is closing
+            }
         }
         return false;
     }
