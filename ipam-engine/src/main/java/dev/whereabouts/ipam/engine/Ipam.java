@@ -49,6 +49,7 @@ public final class Ipam implements AutoCloseable {
     /** Group commit and warm pools, shared by every call this engine serves. */
     private final PoolLanes lanes = new PoolLanes();
     private final Releases releases;
+    private final JournalGc journalGc;
 
     Ipam(List<StoreProvider> providers, ConfigLoader loader) {
         this(StoreProviders.of(providers), loader);
@@ -58,6 +59,7 @@ public final class Ipam implements AutoCloseable {
         this.stores = new StoreLoader(providers);
         this.loader = loader;
         this.releases = new Releases(stores, lanes);
+        this.journalGc = new JournalGc(stores, lanes);
     }
 
     /** An engine with every store provider found by {@link StoreProviders#discovered()} (module path or class path). */
@@ -117,7 +119,7 @@ public final class Ipam implements AutoCloseable {
                 ips.add(new CniResult.Ip(new Cidr(t.ip(), ranges.get(i).range().prefix()), ranges.get(i).gateway()));
             }
             if (!taken.isEmpty()) {
-                journal.write(n.name(), new JournalRecord(owner.attachment(), owner.podRef(),
+                journal.settle(n.name(), new JournalRecord(owner.attachment(), owner.podRef(),
                         taken.stream().map(t -> new JournalRecord.Entry(t.key(), t.ip())).toList()));
             }
         } catch (RuntimeException e) {
@@ -144,8 +146,13 @@ public final class Ipam implements AutoCloseable {
                 entries.add(new JournalRecord.Entry(p.key(), null));
             }
         }
-        journal.write(network, new JournalRecord(owner.attachment(), owner.podRef(), entries,
-                JournalRecord.State.ADDING, JournalRecord.StoreRef.NONE));
+        JournalRecord adding = new JournalRecord(owner.attachment(), owner.podRef(), entries,
+                JournalRecord.State.ADDING, JournalRecord.StoreRef.NONE);
+        if (before.isEmpty()) {
+            journal.create(network, adding);
+        } else {
+            journal.write(network, adding);
+        }
         return before;
     }
 
@@ -222,7 +229,7 @@ public final class Ipam implements AutoCloseable {
      * errors and reports them at the end.
      */
     public void gc(IpamConfig config) {
-        releases.gc(config.network(), config.storeConfig());
+        journalGc.gc(config);
     }
 
     /**

@@ -11,13 +11,19 @@ import dev.whereabouts.ipam.engine.config.NodeRange;
 import dev.whereabouts.ipam.engine.config.NodeRangesConfig;
 import dev.whereabouts.ipam.engine.config.RangeConfig;
 import dev.whereabouts.ipam.spi.NodeFacts;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Turns configured ranges into pools: the range itself, or this node's slice of it in node-slice mode. */
 final class Plans {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Plans.class);
 
     private Plans() {}
 
@@ -41,6 +47,30 @@ final class Plans {
                     "node_ranges: spec.podCIDRs is not set");
         }
         return ranges.stream().map(r -> config.rangeFor(node, r, n.ipam().gateway())).toList();
+    }
+
+    /**
+     * The pools of every configured range on this node, for a release that cannot learn them from
+     * the journal. A range whose pool cannot be known now (the Node unreadable, a slice not
+     * assigned) is logged and left out: {@code call} names the release in that message.
+     */
+    static Set<PoolKey> configuredPools(NetworkConfig n, ClusterNodes nodes, String call) {
+        Set<PoolKey> pools = new LinkedHashSet<>();
+        List<RangeConfig> ranges = List.of();
+        try {
+            ranges = ranges(n, nodes);
+        } catch (IpamException e) {
+            LOG.warn("{}: the node's ranges are unknown, releasing in the journalled pools only: {}", call,
+                    e.getMessage());
+        }
+        for (RangeConfig r : ranges) {
+            try {
+                pools.add(plan(n, r, nodes).key());
+            } catch (IpamException e) {
+                LOG.warn("{}: no pool for range {}: {}", call, r.range(), e.getMessage());
+            }
+        }
+        return pools;
     }
 
     /**

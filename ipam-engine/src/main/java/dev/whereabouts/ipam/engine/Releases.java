@@ -108,20 +108,7 @@ final class Releases {
         ClusterNodes nodes = ClusterNodes.of(config, store, stores);
         AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
         List<IpamException> errors = new ArrayList<>();
-        List<RangeConfig> ranges = List.of();
-        try {
-            ranges = Plans.ranges(n, nodes);
-        } catch (IpamException e) {
-            LOG.warn("DEL {}: the node's ranges are unknown, releasing in the journalled pools only: {}", attachment,
-                    e.getMessage());
-        }
-        for (RangeConfig r : ranges) {
-            try {
-                pools.add(Plans.plan(n, r, nodes).key());
-            } catch (IpamException e) {
-                LOG.warn("DEL {}: no pool for range {}: {}", attachment, r.range(), e.getMessage());
-            }
-        }
+        pools.addAll(Plans.configuredPools(n, nodes, "DEL " + attachment));
         boolean outcomeUnknown = false;
         try {
             Optional<JournalRecord> rec = journal.read(n.name(), attachment);
@@ -228,38 +215,5 @@ final class Releases {
         }
         LOG.info("pending release of {} in network {} done", rec.attachment(), network);
         return true;
-    }
-
-    /**
-     * CNI GC: releases every journalled attachment of the network that is not valid any more, and
-     * every pending release whatever the runtime lists (its DEL already succeeded).
-     */
-    void gc(NetworkConfig n, StoreConfig storeConfig) {
-        IpamStore store = stores.open(n.ipam().datastore(), storeConfig);
-        Set<AttachmentId> valid = Set.copyOf(n.validAttachments());
-        AttachmentJournal journal = new AttachmentJournal(n.ipam().attachmentsDir());
-        Allocator allocator = new Allocator(store, n.ipam().overlappingRanges(), lanes);
-        Deadline deadline = Deadline.after(n.ipam().releaseBudget());
-        List<IpamException> errors = new ArrayList<>();
-        for (JournalRecord rec : journal.list(n.name())) {
-            if (valid.contains(rec.attachment()) && rec.state() != JournalRecord.State.RELEASING) {
-                continue;
-            }
-            List<IpamException> mine = new ArrayList<>();
-            Set<PoolKey> pools = new LinkedHashSet<>();
-            rec.entries().forEach(e -> pools.add(e.pool()));
-            Cleanup.releaseEverywhere(allocator, pools, rec.attachment(), deadline, mine);
-            if (mine.isEmpty() && rec.state() != JournalRecord.State.HELD) {
-                Cleanup.sweepReservations(store, pools, rec.attachment(), mine);
-            }
-            if (mine.isEmpty()) {
-                LOG.info("GC released {} of network {}", rec.attachment(), n.name());
-                journal.remove(n.name(), rec.attachment());
-            }
-            errors.addAll(mine);
-        }
-        if (!errors.isEmpty()) {
-            throw Cleanup.failure("GC of network " + n.name(), errors);
-        }
     }
 }

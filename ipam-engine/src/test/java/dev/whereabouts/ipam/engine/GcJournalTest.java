@@ -117,4 +117,35 @@ class GcJournalTest {
         ipam.gc(gcConfig(List.of()));
         assertFalse(Files.exists(attachments.resolve("net1")));
     }
+
+    @Test
+    void aRecordThatCannotBeReadIsReleasedInTheConfiguredRangesAndStopsNothing() throws IOException {
+        IpamConfig c = Conf.load(ipam, conf());
+        ipam.add(c, IpamTest.owner("a"));
+        ipam.add(c, IpamTest.owner("b"));
+        ipam.add(c, IpamTest.owner("c"));
+        Files.writeString(attachments.resolve("net1/a_net1"), ""); // what a power loss may leave
+        Files.writeString(attachments.resolve("net1/b_net1"), "{\"containerId\": \"b\", \"ent");
+        ipam.gc(gcConfig(List.of(new AttachmentId("b", "net1"), new AttachmentId("c", "net1"))));
+        PoolKey v4 = PoolKey.of(Cidr.parse("10.0.0.0/24"), "");
+        assertEquals(Map.of(IpAddress.parse("10.0.0.2"), IpamTest.owner("b"), IpAddress.parse("10.0.0.3"),
+                IpamTest.owner("c")), store().allocations(v4), "a released, the valid b kept");
+        assertEquals(4, store().reservations().size());
+        assertFalse(Files.exists(attachments.resolve("net1/a_net1")));
+        assertTrue(Files.exists(attachments.resolve("net1/b_net1")), "b's own DEL will release it");
+        ipam.del(c, new AttachmentId("b", "net1"));
+        assertEquals(Map.of(IpAddress.parse("10.0.0.3"), IpamTest.owner("c")), store().allocations(v4));
+        assertFalse(Files.exists(attachments.resolve("net1/b_net1")));
+    }
+
+    @Test
+    void anAddWhoseFirstRecordWriteWasKilledCanBeRetried() throws IOException {
+        Files.createDirectories(attachments.resolve("net1"));
+        Files.createFile(attachments.resolve("net1/a_net1"));
+        IpamConfig c = Conf.load(ipam, conf());
+        ipam.add(c, IpamTest.owner("a"));
+        assertTrue(Files.readString(attachments.resolve("net1/a_net1")).contains("\"10.0.0.1\""));
+        ipam.del(c, new AttachmentId("a", "net1"));
+        assertEquals(Map.of(), store().allocations(PoolKey.of(Cidr.parse("10.0.0.0/24"), "")));
+    }
 }

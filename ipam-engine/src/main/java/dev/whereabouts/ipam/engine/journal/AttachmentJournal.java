@@ -4,19 +4,16 @@ import dev.whereabouts.ipam.api.AttachmentId;
 import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.engine.config.ConfigLoader;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +23,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why it exists: pools are cluster-wide, but a runtime's CNI GC lists only the attachments
  * valid on <em>this</em> node, so GC may only release what this node handed out. The journal is
- * that list. Files are written to a temporary name and renamed, so a crash leaves either the old
- * state or the new one. Nothing is fsynced: a killed daemon loses nothing the kernel holds, and
- * after a power loss the attachments whose records it may undo are gone with the node; the
- * reconciler reclaims what their pools still hold.
+ * that list. A record is replaced through a temporary file and a rename, so a crash leaves either
+ * the old state or the new one; the two writes of every ADD take cheaper routes that keep that
+ * promise against a killed process (see {@link RecordFiles}). Nothing is fsynced: a killed daemon
+ * loses nothing the kernel holds, and after a power loss the attachments whose records it may undo
+ * or tear are gone with the node; DEL and GC release the attachment of a record they cannot read in
+ * the configured ranges, and the reconciler reclaims what their pools still hold.
  */
 public final class AttachmentJournal {
 
@@ -54,35 +53,61 @@ public final class AttachmentJournal {
         }
     }
 
-    /** Writes the record of an attachment, replacing any earlier one. */
+    /** Writes the record of an attachment, replacing any earlier one atomically. */
     public void write(String network, JournalRecord record) {
+        store(network, record, RecordFiles::replace);
+    }
+
+    /**
+     * Writes the first record of an attachment that has none, without the temporary file and rename
+     * of {@link #write}; when a record exists after all, it is replaced as {@link #write} does.
+     */
+    public void create(String network, JournalRecord record) {
+        store(network, record, (file, bytes) -> {
+            if (!RecordFiles.create(file, bytes)) {
+                RecordFiles.replace(file, bytes);
+            }
+        });
+    }
+
+    /**
+     * Replaces the record that {@link #create} or {@link #write} left, in place when it fits in one
+     * page (an ADD's answer rewriting its own intent), else atomically as {@link #write} does.
+     */
+    public void settle(String network, JournalRecord record) {
+        store(network, record, (file, bytes) -> {
+            try {
+                if (RecordFiles.overwrite(file, bytes)) {
+                    return;
+                }
+            } catch (NoSuchFileException gone) {
+                // removed meanwhile (a GC that judged the attachment gone): write it whole again
+            }
+            RecordFiles.replace(file, bytes);
+        });
+    }
+
+    /** How one of the writers above puts the bytes of a record into its file. */
+    private interface Writer {
+        void write(Path file, byte[] bytes) throws IOException;
+    }
+
+    private void store(String network, JournalRecord record, Writer writer) {
         Path file = file(network, record.attachment());
+        byte[] bytes = JournalCodec.encode(record);
         try {
             if (!Files.isDirectory(file.getParent())) {
                 Files.createDirectories(file.getParent()); // throws when it exists, so only when needed
             }
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
             try {
-                writeFile(tmp, JournalCodec.encode(record));
+                writer.write(file, bytes);
             } catch (NoSuchFileException e) {
                 // a failed ADD of another attachment tidied the empty directory away meanwhile
                 Files.createDirectories(file.getParent());
-                writeFile(tmp, JournalCodec.encode(record));
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                writer.write(file, bytes);
             }
         } catch (IOException e) {
             throw new IpamException(IpamException.IO_FAILURE, "could not write attachment journal", file.toString(), e);
-        }
-    }
-
-    private static void writeFile(Path file, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(bytes));
         }
     }
 
@@ -112,37 +137,66 @@ public final class AttachmentJournal {
         }
     }
 
-    /** The record of one attachment, if any. */
-    public java.util.Optional<JournalRecord> read(String network, AttachmentId attachment) {
+    /**
+     * The record of one attachment, if any. An empty file counts as none: only a create killed
+     * between its open and its write leaves one, and that ADD had not reached the store yet.
+     *
+     * @throws IpamException code 6 when the record cannot be read
+     */
+    public Optional<JournalRecord> read(String network, AttachmentId attachment) {
         Path f = file(network, attachment);
         try {
-            return java.util.Optional.of(parse(Files.readAllBytes(f)));
+            return RecordFiles.read(f);
         } catch (NoSuchFileException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (IOException e) {
             throw new IpamException(IpamException.IO_FAILURE, "could not read attachment journal record", f.toString(), e);
         }
     }
 
-    /** Every record of a network; unreadable files are reported, never skipped silently (vanished ones are). */
-    public List<JournalRecord> list(String network) {
+    /**
+     * The records of a network.
+     *
+     * @param records the records that can be read
+     * @param unreadable the attachments, as their file names tell, whose records are empty or
+     *     damaged (a power loss may leave either); vanished files are in neither list
+     */
+    public record Listing(List<JournalRecord> records, List<AttachmentId> unreadable) {}
+
+    /** Every record of a network; each unreadable one is logged as well. */
+    public Listing listing(String network) {
         Path d = dir.resolve(network);
+        List<JournalRecord> records = new ArrayList<>();
+        List<AttachmentId> unreadable = new ArrayList<>();
         if (!Files.isDirectory(d)) {
-            return List.of();
+            return new Listing(records, unreadable);
         }
-        List<JournalRecord> out = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(d, p -> !p.getFileName().toString().startsWith("."))) {
             for (Path f : files) {
                 try {
-                    out.add(parse(Files.readAllBytes(f)));
+                    RecordFiles.read(f).ifPresentOrElse(records::add, () -> unreadable(f, "empty").ifPresent(unreadable::add));
                 } catch (NoSuchFileException gone) {
                     // removed by a concurrent DEL (or the retry loop) since the listing: nothing to do
+                } catch (IpamException e) {
+                    unreadable(f, e.details()).ifPresent(unreadable::add);
                 }
             }
         } catch (IOException e) {
             throw new IpamException(IpamException.IO_FAILURE, "could not read attachment journal", d.toString(), e);
         }
-        return out;
+        return new Listing(records, unreadable);
+    }
+
+    /** The readable records of a network (see {@link #listing}). */
+    public List<JournalRecord> list(String network) {
+        return listing(network).records();
+    }
+
+    /** Logs an unreadable record and names its attachment when the file name is one of ours. */
+    private static Optional<AttachmentId> unreadable(Path f, String why) {
+        LOG.warn("attachment journal record {} cannot be read ({}): DEL and GC release its attachment in the "
+                + "configured ranges only", f, why);
+        return RecordFiles.attachmentOf(f);
     }
 
     /** The networks that have a directory in this journal. */
@@ -193,9 +247,5 @@ public final class AttachmentJournal {
         validate("CNI_CONTAINERID", a.containerId());
         validate("CNI_IFNAME", a.ifName());
         return dir.resolve(network).resolve(a.containerId() + "_" + a.ifName());
-    }
-
-    private static JournalRecord parse(byte[] bytes) {
-        return JournalCodec.decode(bytes);
     }
 }
