@@ -51,10 +51,7 @@ final class AtomicFiles {
         try {
             try (FileChannel ch = FileChannel.open(tmp,
                     Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE)) {
-                ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+                writeFully(ch, text);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             moved = true;
@@ -62,6 +59,44 @@ final class AtomicFiles {
             if (!moved) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /**
+     * Creates {@code target} with {@code text} in one go, without a temp file and a rename. Not
+     * atomic: a writer killed mid-write leaves a prefix, so only for a file whose reader tells a
+     * prefix from the whole (the journal: {@link RecordText#cutShort}).
+     *
+     * @return false when {@code target} exists (nothing was written)
+     */
+    static boolean create(Path target, String text) throws IOException {
+        ensureDir(target.getParent());
+        try (FileChannel ch = FileChannel.open(target,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE)) {
+            writeFully(ch, text);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Writes {@code target} in place, creating it if needed. Not atomic: only for a step of a
+     * journalled commit whose file nothing reads without the lock, since the next lock holder
+     * replays the journal, and so the step, before anyone reads it.
+     */
+    static void overwrite(Path target, String text) throws IOException {
+        ensureDir(target.getParent());
+        try (FileChannel ch = FileChannel.open(target, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING), FILE_MODE)) {
+            writeFully(ch, text);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, String text) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
+        while (buf.hasRemaining()) {
+            ch.write(buf);
         }
     }
 

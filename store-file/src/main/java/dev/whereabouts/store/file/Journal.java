@@ -24,10 +24,21 @@ final class Journal {
 
     private Journal() {}
 
-    /** Writes the journal, performs the steps in order, then removes the journal. */
+    /**
+     * Writes the journal, performs the steps in order, then removes the journal.
+     *
+     * <p>Neither the journal nor the steps it covers need a temp file and a rename (which on ext4
+     * forces data out when it replaces a file): a journal cut short is dropped before any step ran,
+     * and a step cut short is done again from the whole journal by the next lock holder, before
+     * anyone reads its file. Only the pool file, which {@code read} takes without the lock, is
+     * always replaced atomically.
+     */
     static void commit(Layout layout, List<FileOp> steps) throws IOException {
-        AtomicFiles.write(layout.journal(), text(layout, steps));
-        apply(steps);
+        String text = text(layout, steps);
+        if (!AtomicFiles.create(layout.journal(), text)) {
+            AtomicFiles.write(layout.journal(), text); // recovery removes any journal before a commit: not expected
+        }
+        apply(layout, steps);
         AtomicFiles.delete(layout.journal());
     }
 
@@ -58,10 +69,11 @@ final class Journal {
             return false;
         }
         if (RecordText.cutShort(text.get())) {
-            // Renamed into place whole, so only a power loss cuts it (nothing is synced). Its steps
+            // A killed writer had not started the steps. After a power loss (nothing is synced) they
             // may have partly reached the disk: at worst a reservation no pool entry backs, whose
             // holder died with the node, and which the reservation sweep removes.
-            LOG.warn("discarding {}: cut short by a power loss ({} bytes); its commit is dropped",
+            LOG.warn("discarding {}: cut short by a writer killed while writing it, or by a power loss ({} bytes); "
+                    + "its commit is dropped",
                     layout.journal(), text.get().length());
             AtomicFiles.delete(layout.journal());
             return false;
@@ -81,15 +93,16 @@ final class Journal {
             }
         }
         LOG.warn("finishing an interrupted commit of {} step(s) from {}", steps.size(), layout.journal());
-        apply(steps);
+        apply(layout, steps);
         AtomicFiles.delete(layout.journal());
         return true;
     }
 
-    private static void apply(List<FileOp> steps) throws IOException {
+    private static void apply(Layout layout, List<FileOp> steps) throws IOException {
         for (FileOp step : steps) {
             switch (step) {
-                case FileOp.Write w -> AtomicFiles.write(w.path(), w.text());
+                case FileOp.Write w when w.path().startsWith(layout.poolsDir()) -> AtomicFiles.write(w.path(), w.text());
+                case FileOp.Write w -> AtomicFiles.overwrite(w.path(), w.text());
                 case FileOp.Delete d -> AtomicFiles.delete(d.path());
             }
         }

@@ -67,20 +67,23 @@
  * which waits for the commit in flight or finishes a dead one.
  *
  * <h2>Crash safety</h2>
- * Every file is replaced by writing a sibling {@code .tmp-*} file and renaming it over the target.
+ * A pool file is replaced by writing a sibling {@code .tmp-*} file and renaming it over the target.
  * A change that touches only the pool is that single rename. A change that also reserves or
- * unreserves addresses is first written, with every file's complete new content, to the journal
- * (itself written the same way); the steps are then performed in the order reservations, pool,
- * unreservations, and the journal is deleted. The commit happens when the journal is renamed into
- * place: a process killed at any point leaves either no journal (old state, plus perhaps temp files)
- * or a complete journal that the next lock holder replays (new state). Replay is idempotent because
- * every step is a whole-file write or a delete. Even without the journal the step order could at
- * worst leave a reservation that no pool entry backs, never two owners.
+ * unreserves addresses is first written, with every file's complete new content, to the journal;
+ * the steps are then performed in the order reservations, pool, unreservations, and the journal is
+ * deleted. The commit happens when the journal is whole on disk: a process killed at any point
+ * leaves either no journal or one cut short (old state: the steps had not started, and a journal
+ * cut short is dropped), or a complete journal that the next lock holder replays (new state).
+ * Replay is idempotent because every step is a whole-file write or a delete. So the journal is
+ * created in place, and so are the reservation files it covers: a reservation cut short is written
+ * again by the replay before anyone reads it, since reservations are only read under the lock. On
+ * ext4 a rename over a file forces its data out, and these were two of the three renames of a
+ * commit. Even without the journal the step order could at worst leave a reservation that no pool
+ * entry backs, never two owners.
  *
  * <p>Nothing is fsynced, as in host-local: a killed process loses nothing the kernel holds, and the
  * holders of whatever a power loss undoes died with the node (a lost delete leaves an address that
  * CNI GC or the reconciler reclaims). A journal that a power loss left empty or cut short is
- * therefore read as no journal. Temp files
- * are removed under the lock when a store starts.
+ * therefore read as no journal too. Temp files are removed under the lock when a store starts.
  */
 package dev.whereabouts.store.file;

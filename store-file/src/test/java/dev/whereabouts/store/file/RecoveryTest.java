@@ -132,6 +132,31 @@ class RecoveryTest {
     }
 
     @Test
+    void aReservationCutShortByAKilledWriterIsWrittenAgainFromTheJournal() throws Exception {
+        Layout layout = crashAfterJournal(false);
+        Path reservation = layout.reservationFile("", r.ip());
+        Files.createDirectories(reservation.getParent());
+        String whole = ReservationText.text(r);
+        Files.writeString(reservation, whole.substring(0, whole.length() / 2), StandardCharsets.ISO_8859_1);
+        try (IpamStore store = Stores.open(dir)) {
+            assertEquals(List.of(r), store.reservations());
+            assertEquals(Map.of(ip("10.0.0.5"), owner("a")), store.read(key).allocations());
+        }
+        StoreInvariants.everyFileParses(dir);
+    }
+
+    @Test
+    void aJournalledCommitLeavesNoJournalAndNoTempFile() throws Exception {
+        try (IpamStore store = Stores.open(dir)) {
+            FileStoreTest.committed(store.commit(key, PoolVersion.ABSENT, new PoolChange(
+                    List.of(alloc("10.0.0.5", "a")), List.of(), List.of(r), List.of())));
+            assertEquals(List.of(r), store.reservations());
+        }
+        assertFalse(Files.exists(dir.resolve("journal")));
+        StoreInvariants.noLeftovers(dir);
+    }
+
+    @Test
     void aDataDirectoryThatCannotBeCreatedIsUnavailable() throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
         try (IpamStore store = Stores.open(file.resolve("data"))) {
