@@ -62,6 +62,8 @@ final class JournalGc {
             if (valid.contains(unreadable)) {
                 continue; // its next DEL releases it the same way
             }
+            LOG.warn("GC of network {}: the journal record of {} cannot be read; releasing it in the configured ranges",
+                    n.name(), unreadable);
             if (configured == null) {
                 configured = Plans.configuredPools(n, ClusterNodes.of(config, store, stores), "GC of network " + n.name());
             }

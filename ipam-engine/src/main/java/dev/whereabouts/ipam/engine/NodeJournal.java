@@ -17,6 +17,9 @@ import java.util.Objects;
  */
 public final class NodeJournal {
 
+    /** The state of an {@link Item} whose record cannot be read. */
+    public static final String UNREADABLE = "UNREADABLE";
+
     private final AttachmentJournal journal;
 
     private NodeJournal(Path attachmentsDir) {
@@ -34,8 +37,10 @@ public final class NodeJournal {
      * @param network the CNI network name
      * @param attachment container and interface
      * @param podRef the pod, or {@code ""}
-     * @param state {@code RELEASING} (a DEL's release waits for the store) or {@code ADDING} (an ADD
-     *     whose outcome is unknown: DEL or CNI GC reclaims it)
+     * @param state {@code RELEASING} (a DEL's release waits for the store), {@code ADDING} (an ADD
+     *     whose outcome is unknown: DEL or CNI GC reclaims it) or {@code UNREADABLE} (an empty or
+     *     damaged record, which a power loss may leave: DEL or CNI GC releases its attachment in the
+     *     configured ranges; pools and addresses are unknown)
      * @param pools the pools to release in
      * @param addresses the addresses known to be held (empty while unknown)
      * @param datastore the store a pending release is retried against, or {@code ""}
@@ -43,11 +48,15 @@ public final class NodeJournal {
     public record Item(String network, AttachmentId attachment, String podRef, String state, List<PoolKey> pools,
             List<IpAddress> addresses, String datastore) {}
 
-    /** Every record in state {@code RELEASING} or {@code ADDING}, network by network. */
+    /** Every record in state {@code RELEASING} or {@code ADDING}, and every unreadable one, network by network. */
     public List<Item> unsettled() {
         List<Item> out = new ArrayList<>();
         for (String network : journal.networks()) {
-            for (JournalRecord r : journal.list(network)) {
+            AttachmentJournal.Listing listing = journal.listing(network);
+            for (AttachmentId a : listing.unreadable()) {
+                out.add(new Item(network, a, "", UNREADABLE, List.of(), List.of(), ""));
+            }
+            for (JournalRecord r : listing.records()) {
                 if (r.state() != JournalRecord.State.HELD) {
                     out.add(new Item(network, r.attachment(), r.podRef(), r.state().name(),
                             r.entries().stream().map(JournalRecord.Entry::pool).distinct().toList(),

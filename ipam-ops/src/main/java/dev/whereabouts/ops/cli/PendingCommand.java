@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 /**
  * {@code ctl pending}: this node's journal entries that still need the store — releases queued by
  * a DEL during a store outage (the daemon retries them) and ADDs whose outcome is unknown (DEL or
- * CNI GC reclaims them). Reads only the node's journal, so it works while the store is down.
+ * CNI GC reclaims them), and records that cannot be read (DEL or CNI GC releases their attachment in
+ * the configured ranges). Reads only the node's journal, so it works while the store is down.
  */
 final class PendingCommand {
 
@@ -26,7 +27,7 @@ final class PendingCommand {
                 "container", i.attachment().containerId(),
                 "interface", i.attachment().ifName(),
                 "pod", i.podRef(),
-                "state", i.state().equals("RELEASING") ? "release pending" : "add unknown",
+                "state", state(i.state()),
                 "pools", i.pools().stream().map(p -> p.range().toString()).collect(Collectors.joining(",")),
                 "addresses", i.addresses().stream().map(Object::toString).collect(Collectors.joining(",")),
                 "datastore", i.datastore())).toList();
@@ -36,5 +37,13 @@ final class PendingCommand {
             Output.table(out, rows, "no pending releases under " + dir);
         }
         return Ctl.OK;
+    }
+
+    private static String state(String journalState) {
+        return switch (journalState) {
+            case "RELEASING" -> "release pending";
+            case NodeJournal.UNREADABLE -> "record unreadable";
+            default -> "add unknown";
+        };
     }
 }

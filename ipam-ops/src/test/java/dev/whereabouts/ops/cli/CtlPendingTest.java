@@ -39,6 +39,16 @@ class CtlPendingTest {
     }
 
     @Test
+    void listsARecordThatCannotBeReadWithItsAttachment() throws Exception {
+        record("net1", "c1", "HELD");
+        Files.writeString(dir.resolve("net1").resolve("c9_eth0"), ""); // what a power loss may leave
+        var r = CtlTest.ctl("pending", "--attachments-dir", dir.toString(), "-o", "json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.json().size(), r.out());
+        assertTrue(r.out().contains("\"record unreadable\"") && r.out().contains("\"c9\""), r.out());
+    }
+
+    @Test
     void anEmptyJournalSaysSo() {
         var r = CtlTest.ctl("pending", "--attachments-dir", dir.resolve("none").toString());
         assertEquals(0, r.code());

@@ -163,7 +163,10 @@ public final class AttachmentJournal {
      */
     public record Listing(List<JournalRecord> records, List<AttachmentId> unreadable) {}
 
-    /** Every record of a network; each unreadable one is logged as well. */
+    /**
+     * Every record of a network. Nothing is logged here: the daemon's retry loop lists every pass,
+     * and GC, DEL and {@code ctl pending} each report an unreadable record in their own terms.
+     */
     public Listing listing(String network) {
         Path d = dir.resolve(network);
         List<JournalRecord> records = new ArrayList<>();
@@ -174,11 +177,11 @@ public final class AttachmentJournal {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(d, p -> !p.getFileName().toString().startsWith("."))) {
             for (Path f : files) {
                 try {
-                    RecordFiles.read(f).ifPresentOrElse(records::add, () -> unreadable(f, "empty").ifPresent(unreadable::add));
+                    RecordFiles.read(f).ifPresentOrElse(records::add, () -> RecordFiles.attachmentOf(f).ifPresent(unreadable::add));
                 } catch (NoSuchFileException gone) {
                     // removed by a concurrent DEL (or the retry loop) since the listing: nothing to do
                 } catch (IpamException e) {
-                    unreadable(f, e.details()).ifPresent(unreadable::add);
+                    RecordFiles.attachmentOf(f).ifPresent(unreadable::add);
                 }
             }
         } catch (IOException e) {
@@ -190,13 +193,6 @@ public final class AttachmentJournal {
     /** The readable records of a network (see {@link #listing}). */
     public List<JournalRecord> list(String network) {
         return listing(network).records();
-    }
-
-    /** Logs an unreadable record and names its attachment when the file name is one of ours. */
-    private static Optional<AttachmentId> unreadable(Path f, String why) {
-        LOG.warn("attachment journal record {} cannot be read ({}): DEL and GC release its attachment in the "
-                + "configured ranges only", f, why);
-        return RecordFiles.attachmentOf(f);
     }
 
     /** The networks that have a directory in this journal. */
