@@ -83,39 +83,11 @@ public final class SortedAllocations extends AbstractMap<IpAddress, Owner> imple
         if (put.isEmpty() && remove.isEmpty()) {
             return this;
         }
-        // Every change in address order; a null owner removes (TreeMap holds null values).
-        TreeMap<IpAddress, Owner> changes = new TreeMap<>();
-        remove.forEach(ip -> changes.put(ip, null));
-        put.forEach((ip, owner) -> changes.put(ip, Objects.requireNonNull(owner, "owner")));
-        IpAddress[] k = new IpAddress[size() + put.size()];
-        Owner[] o = new Owner[k.length];
-        List<Map.Entry<IpAddress, Owner>> replaced = new ArrayList<>();
-        List<Map.Entry<IpAddress, Owner>> added = new ArrayList<>();
-        int n = 0;
-        int i = from;
-        for (Map.Entry<IpAddress, Owner> change : changes.entrySet()) {
-            int at = Arrays.binarySearch(keys, i, to, Objects.requireNonNull(change.getKey(), "address"));
-            int stop = at >= 0 ? at : -at - 1;
-            System.arraycopy(keys, i, k, n, stop - i);
-            System.arraycopy(owners, i, o, n, stop - i);
-            n += stop - i;
-            i = stop;
-            if (at >= 0) {
-                replaced.add(new SimpleImmutableEntry<>(keys[at], owners[at]));
-                i++;
-            }
-            if (change.getValue() != null) {
-                k[n] = change.getKey();
-                o[n++] = change.getValue();
-                added.add(change);
-            }
-        }
-        System.arraycopy(keys, i, k, n, to - i);
-        System.arraycopy(owners, i, o, n, to - i);
-        n += to - i;
-        SortedAllocations next = n == 0 ? EMPTY : new SortedAllocations(k, o, 0, n);
+        SortedMerge merged = SortedMerge.of(keys, owners, from, to, put, remove);
+        SortedAllocations next = merged.size() == 0 ? EMPTY
+                : new SortedAllocations(merged.keys(), merged.owners(), 0, merged.size());
         OwnerIndex ours = index.getAndSet(null);
-        if (next != EMPTY && ours != null && ours.handOver(this, next, replaced, added)) {
+        if (next != EMPTY && ours != null && ours.handOver(this, next, merged.replaced(), merged.added())) {
             next.index.set(ours);
         }
         return next;
