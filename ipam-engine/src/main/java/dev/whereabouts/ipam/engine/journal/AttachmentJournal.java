@@ -176,12 +176,18 @@ public final class AttachmentJournal {
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(d, p -> !p.getFileName().toString().startsWith("."))) {
             for (Path f : files) {
+                Optional<JournalRecord> record;
                 try {
-                    RecordFiles.read(f).ifPresentOrElse(records::add, () -> RecordFiles.attachmentOf(f).ifPresent(unreadable::add));
+                    record = RecordFiles.read(f);
                 } catch (NoSuchFileException gone) {
-                    // removed by a concurrent DEL (or the retry loop) since the listing: nothing to do
-                } catch (IpamException e) {
-                    RecordFiles.attachmentOf(f).ifPresent(unreadable::add);
+                    continue; // removed by a concurrent DEL (or the retry loop) since the listing
+                } catch (IpamException damaged) {
+                    record = Optional.empty();
+                }
+                if (record.isPresent()) {
+                    records.add(record.get());
+                } else {
+                    RecordFiles.attachmentOf(f).ifPresent(unreadable::add); // empty or damaged
                 }
             }
         } catch (IOException e) {
