@@ -115,7 +115,11 @@ public final class BurstRun {
             store.serverPid().ifPresent(pid -> all.put(BurstResult.CPU + "store server", ProcessCpu.millis(pid)));
             return all;
         };
-        // ADD+DEL cycles per node first, not measured: the pool exists, and the store clients are
+        // The large pool first: a daemon that has already served calls on it knows it, as a node of
+        // a cluster whose pool filled up over weeks does. Filled after the warm-up, every daemon's
+        // copy was outdated and its first ADD paid a conflict and a read of the whole pool.
+        Map<String, String> prefilled = prefill(store, plan);
+        // ADD+DEL cycles per node, not measured: the pool exists, and the store clients are
         // open. One cycle (the default) leaves a daemon's code cold; in a cluster a daemon has
         // usually served many calls before a burst comes, which more cycles model.
         try (ExecutorService warmup = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -131,7 +135,6 @@ public final class BurstRun {
                 });
             }
         }
-        Map<String, String> prefilled = prefill(store, plan);
         BurstResult.Phase add = phase("ADD", binary, configs, plan, counters);
         List<String> duplicates = duplicates(add.calls(), prefilled);
         List<String> lost = readBack ? lost(add.calls(), store.allocations()) : List.of();

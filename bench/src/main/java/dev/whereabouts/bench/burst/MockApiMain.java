@@ -40,7 +40,20 @@ public final class MockApiMain {
             counts.computeIfAbsent("requests", k -> new LongAdder()).increment();
             counts.computeIfAbsent(request.getMethod(), k -> new LongAdder()).increment();
             counts.computeIfAbsent(Integer.toString(response.code()), k -> new LongAdder()).increment();
+            counts.computeIfAbsent(request.getMethod() + "." + resourceOf(request.getPath()), k -> new LongAdder())
+                    .increment();
             return response;
+        }
+
+        /** The resource a path names ({@code ippools}, {@code leases}, …), so that a count says which objects cost requests. */
+        static String resourceOf(String path) {
+            String[] parts = path.split("\\?", 2)[0].split("/");
+            for (int i = 0; i + 2 < parts.length; i++) {
+                if (parts[i].equals("namespaces")) {
+                    return parts[i + 2];
+                }
+            }
+            return parts.length == 0 ? "?" : parts[parts.length - 1];
         }
 
         String snapshot() {
