@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,14 +48,7 @@ class NodeSliceThroughPluginIT {
                 new KubernetesCrudDispatcher(List.of()), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         admin = server.createClient();
-        try (Stream<Path> files = Files.list(Path.of("..", "deploy", "crds"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                try (InputStream in = Files.newInputStream(f)) {
-                    CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions().load(in).item();
-                    admin.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-                }
-            }
-        }
+        WhereaboutsCrds.install(admin);
         admin.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
                 .withNewMetadata().withName("network-attachment-definitions.k8s.cni.cncf.io").endMetadata()
                 .withNewSpec().withGroup("k8s.cni.cncf.io").withScope("Namespaced").withNewNames()

@@ -57,6 +57,10 @@ public interface IpamStore extends AutoCloseable {
      *     the pool changed since it was read, or {@link CommitOutcome.ReservationTaken} if an address
      *     is reserved by another attachment; in the last two cases the pool holds what it held
      *     and no reservation was added or removed
+     * @throws dev.whereabouts.ipam.api.PoolTooLargeException if the change grows the pool beyond
+     *     what the store can hold (nothing written); the engine then fails only the requests that
+     *     grew it
+     * @throws StoreUnavailableException if the store cannot be reached or failed
      */
     CommitOutcome commit(PoolKey key, PoolVersion expected, PoolChange change);
 

@@ -2,6 +2,7 @@ package dev.whereabouts.store.kubernetes;
 
 import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
+import dev.whereabouts.ipam.api.PoolTooLargeException;
 import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -128,11 +129,13 @@ final class PoolCommits {
     private Optional<PoolRollback.Written> writePool(PoolKey key, PoolVersion expected, PoolChange change) {
         String name = key.objectName();
         GenericKubernetesResource current;
+        GenericKubernetesResource applied = null;
         GenericKubernetesResource written;
         try {
             if (expected.absent()) {
                 current = PoolObjects.newPool(key, namespace);
-                written = pools.resource(PoolObjects.applied(current, key, change)).create();
+                applied = PoolObjects.applied(current, key, change);
+                written = pools.resource(applied).create();
             } else {
                 current = seen.get(name);
                 if (current != null && SeenPools.isNewer(current, expected.token())) {
@@ -144,11 +147,18 @@ final class PoolCommits {
                 if (current == null || !expected.token().equals(current.getMetadata().getResourceVersion())) {
                     return Optional.empty();
                 }
-                written = pools.resource(PoolObjects.applied(current, key, change)).update();
+                applied = PoolObjects.applied(current, key, change);
+                written = pools.resource(applied).update();
             }
         } catch (KubernetesClientException e) {
             if (ApiErrors.conflict(e) || e.getCode() == ApiErrors.NOT_FOUND) {
                 return Optional.empty(); // what beat us arrives by the watch, or the next read
+            }
+            if (applied != null && ApiErrors.tooLarge(e)) {
+                throw new PoolTooLargeException(("IPPool %s/%s cannot grow to %d allocations: the API server refused it"
+                        + " as too large (HTTP %d: %s); give this range node slices (node_slice_size), smaller"
+                        + " ranges, or the etcd store").formatted(namespace, name, PoolObjects.size(applied),
+                        e.getCode(), e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()), key);
             }
             throw ApiErrors.unavailable("write pool " + name, e);
         }

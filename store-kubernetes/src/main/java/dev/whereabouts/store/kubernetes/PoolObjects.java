@@ -130,6 +130,11 @@ final class PoolObjects {
         return spec instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
+    /** How many allocations {@code pool} holds, without decoding them. */
+    static int size(GenericKubernetesResource pool) {
+        return rawAllocations(pool).size();
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> rawAllocations(GenericKubernetesResource pool) {
         Object a = spec(pool).get("allocations");

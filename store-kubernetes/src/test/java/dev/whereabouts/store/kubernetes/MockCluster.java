@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,10 +40,32 @@ final class MockCluster implements AutoCloseable {
     }
 
     MockCluster(String namespace, boolean crud) {
+        this(namespace, crud ? new KubernetesCrudDispatcher(List.of()) : null);
+    }
+
+    /**
+     * In CRUD mode, refusing every write whose body is over {@code maxBodyBytes} with {@code status}
+     * and {@code message}, as an API server refuses objects over its or its etcd's request limit.
+     */
+    static MockCluster withBodyLimit(String namespace, int maxBodyBytes, int status, String message) {
+        return new MockCluster(namespace, new KubernetesCrudDispatcher(List.of()) {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                boolean write = List.of("POST", "PUT", "PATCH").contains(request.getMethod());
+                if (write && request.getBody().size() > maxBodyBytes) {
+                    return new MockResponse().setResponseCode(status).setBody("""
+                            {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"%s","code":%d}"""
+                            .formatted(message, status));
+                }
+                return super.dispatch(request);
+            }
+        });
+    }
+
+    private MockCluster(String namespace, KubernetesCrudDispatcher crud) {
         this.namespace = namespace;
-        this.server = crud
-                ? new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                        new KubernetesCrudDispatcher(List.of()), false)
+        this.server = crud != null
+                ? new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), crud, false)
                 : new KubernetesMockServer(false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         this.admin = server.createClient();
@@ -52,7 +76,7 @@ final class MockCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (crud) {
+        if (crud != null) {
             installCrds();
         }
     }

@@ -5,6 +5,7 @@ import dev.whereabouts.ipam.api.IpamException;
 import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolSnapshot;
+import dev.whereabouts.ipam.api.PoolTooLargeException;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import java.util.random.RandomGenerator;
  * The requests one leader serves together, and one read-decide-write round over them. Rounds repeat
  * until every request has its answer: a lost race decides the whole batch again on a fresh read, a
  * reservation found taken elsewhere re-picks only the request that wanted that address, and a
- * request whose own deadline passes, or whose range is exhausted, fails alone.
+ * request whose own deadline passes, or whose range is exhausted, fails alone. A pool the store
+ * cannot grow any further fails only the requests that picked new addresses.
  */
 final class PoolBatch {
 
@@ -34,6 +36,12 @@ final class PoolBatch {
 
         /** Nothing to write, but the snapshot came from memory: confirm on a fresh read. */
         record Unverified() implements Round {}
+
+        /**
+         * The store refused to grow the pool any further; nothing was written. The requests that
+         * picked new addresses have that refusal as their answer; the rest go again without them.
+         */
+        record Full() implements Round {}
 
         /** The store failed; every open request has that failure as its answer. */
         record Failed() implements Round {}
@@ -114,6 +122,13 @@ final class PoolBatch {
         CommitOutcome outcome;
         try {
             outcome = store.commit(key, snapshot.version(), change);
+        } catch (PoolTooLargeException e) {
+            metrics.writeError.inc();
+            if (plan.failGrowing(e)) {
+                return new Round.Full();
+            }
+            failAll(e);
+            return new Round.Failed();
         } catch (RuntimeException e) {
             metrics.writeError.inc();
             failAll(e);

@@ -228,6 +228,23 @@ final class RoundPlan {
         return Optional.ofNullable(putBy.get(ip));
     }
 
+    /**
+     * Fails with {@code e} the requests that picked a new address in this round, the ones that grow
+     * the pool; the others keep no answer and are decided again in the next round.
+     *
+     * @return whether there was any such request
+     */
+    boolean failGrowing(RuntimeException e) {
+        boolean any = false;
+        for (Map.Entry<PoolRequest, Object> o : outcomes.entrySet()) {
+            if (o.getKey() instanceof PoolRequest.Allocate a && ((Allocator.Taken) o.getValue()).fresh()) {
+                a.fail(e);
+                any = true;
+            }
+        }
+        return any;
+    }
+
     /** Hands every decided request its answer: call only once the change is written. */
     void answerAll() {
         outcomes.forEach((r, outcome) -> {
