@@ -17,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -39,9 +40,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * lost nearly every race (one node's p99 was 16 s while the median was 0.3 s). So a waiter that has
  * waited longer than its patience ({@link #PATIENCE}) claims the next turn in the Lease's
  * {@value TurnClaim#ANNOTATION} annotation, a conditional update that only one waiter wins while a claim is
- * fresh. Everyone else leaves a free Lease to the claimant until it took the turn (which clears the
- * claim) or the claim ran out ({@link #hold} after it was made, should the claimant die). Only
- * waiters out of patience write, so a calm pool costs nothing extra.
+ * fresh. The holder hands its turn straight to a fresh claimant when it is done: one update names the
+ * claimant as holder and clears the claim, the claimant learns of it from its view without writing,
+ * and nobody else races for a free Lease (in an 8-node burst on one pool, a turn cost 4.6 Lease
+ * updates, 1.9 of them lost races). Only waiters out of patience write a claim, so a calm pool costs
+ * nothing extra; a claimant that dies holds up the pool for one {@link #hold}, as a holder would.
  */
 final class PoolTurnLeases implements ContentionLock, AutoCloseable {
 
@@ -60,6 +63,12 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
     private final Duration hold;
     private final Duration patience;
     private final LeaseViews views;
+    /**
+     * When this node last gave each pool's turn back. Its own turns were renewed before that, so a
+     * Lease that names it as holder with a later renewTime was handed to it, and one renewed earlier
+     * is a view that has not caught up yet.
+     */
+    private final Map<String, Instant> gaveBack = new ConcurrentHashMap<>();
 
     PoolTurnLeases(KubernetesClient client, String namespace) {
         this(client, namespace, HOLD, PATIENCE);
@@ -151,6 +160,9 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
                 ObjectMeta meta = new ObjectMetaBuilder().withName(name).withNamespace(namespace).build();
                 return Optional.of(leases.resource(TurnLeaseObjects.lease(meta, spec(identity, now))).create());
             }
+            if (handedToMe(name, current, now)) {
+                return Optional.of(current);
+            }
             Optional<String> claimant = TurnClaim.claimant(current, now);
             if (heldByOther(current, now)) {
                 if (outOfPatience && claimant.isEmpty()) {
@@ -193,26 +205,50 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
         views.close();
     }
 
+    /**
+     * Gives the turn back, or hands it to the waiter that claimed it. Starts from the newest copy of
+     * our hold that the view has (a claim made during our turn is only in that one).
+     */
     private void giveBack(String name, GenericKubernetesResource held) {
+        gaveBack.put(name, Instant.now());
+        GenericKubernetesResource latest = views.ifLive(name).map(LeaseView::latest).orElse(null);
+        boolean sameHold = latest != null && TurnLeaseObjects.holder(latest).filter(identity::equals).isPresent()
+                && TurnLeaseObjects.renewTime(latest).equals(TurnLeaseObjects.renewTime(held));
         try {
-            held.setAdditionalProperty("spec", spec("", null));
-            leases.resource(held).update();
+            leases.resource(released(sameHold ? latest : held)).update();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 return; // gone, or the API server is away: the hold runs out by itself
             }
-            // A waiter claimed the next turn meanwhile (or our hold ran out and it was taken): give
-            // back what is still ours, keeping the claim.
+            // A waiter claimed the next turn after the copy we had (or our hold ran out and it was
+            // taken): give back, or hand over, what is still ours.
             try {
                 GenericKubernetesResource current = leases.withName(name).get();
                 if (TurnLeaseObjects.holder(current).filter(identity::equals).isPresent()) {
-                    current.setAdditionalProperty("spec", spec("", null));
-                    leases.resource(current).update();
+                    leases.resource(released(current)).update();
                 }
             } catch (KubernetesClientException again) {
                 // taken over or gone: the turn is over either way
             }
         }
+    }
+
+    /** {@code ours} with the turn handed to its fresh claimant (the claim used up), or given back (a stale claim kept). */
+    private GenericKubernetesResource released(GenericKubernetesResource ours) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Optional<String> next = TurnClaim.claimant(ours, now).filter(c -> !c.equals(identity));
+        ObjectMeta meta = next.isPresent()
+                ? new ObjectMetaBuilder(ours.getMetadata()).removeFromAnnotations(TurnClaim.ANNOTATION).build()
+                : ours.getMetadata();
+        return TurnLeaseObjects.lease(meta, next.map(c -> spec(c, now)).orElseGet(() -> spec("", null)));
+    }
+
+    /** Whether another node handed this node the turn of {@code name}: it names us, renewed after we last gave it back. */
+    private boolean handedToMe(String name, GenericKubernetesResource lease, Instant now) {
+        Instant since = gaveBack.getOrDefault(name, Instant.MIN);
+        return TurnLeaseObjects.holder(lease).filter(identity::equals).isPresent()
+                && TurnLeaseObjects.renewTime(lease).filter(t -> t.isAfter(since)).isPresent()
+                && expiry(lease).filter(at -> at.isAfter(now)).isPresent();
     }
 
     /** Whether another node holds {@code lease} and its turn has not run out at {@code now}. */

@@ -56,6 +56,19 @@ final class TurnLeaseObjects {
         return Optional.of(spec.get("holderIdentity").toString()).filter(h -> !h.isEmpty());
     }
 
+    /** When the holder took or last renewed {@code lease}; empty when unheld or unreadable. */
+    static Optional<Instant> renewTime(GenericKubernetesResource lease) {
+        if (lease == null || !(lease.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)
+                || spec.get("renewTime") == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(String.valueOf(spec.get("renewTime"))));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * When the holder's turn runs out: its renewTime plus the hold it declared ({@code defaultHold}
      * when it declared none); empty when unheld or unreadable.
@@ -66,10 +79,6 @@ final class TurnLeaseObjects {
         }
         Duration hold = spec.get("leaseDurationSeconds") instanceof Number n && n.longValue() > 0
                 ? Duration.ofSeconds(n.longValue()) : defaultHold;
-        try {
-            return Optional.of(Instant.parse(String.valueOf(spec.get("renewTime"))).plus(hold));
-        } catch (DateTimeParseException e) {
-            return Optional.empty(); // no holder
-        }
+        return renewTime(lease).map(t -> t.plus(hold)); // none: no holder
     }
 }

@@ -80,15 +80,21 @@ class PoolTurnLeasesTest {
             CompletableFuture<Optional<ContentionLock.Turn>> longest =
                     CompletableFuture.supplyAsync(() -> patient.awaitTurn(POOL, Duration.ofSeconds(30)), OWN_THREAD);
             awaitClaim();
-            held.close(); // given back over the claim, which stays
+            String claimant = TurnClaim.of(lease()).orElseThrow().node();
+            held.close(); // handed to the claimant
+            String handedOver = lease().getMetadata().getResourceVersion();
+            assertEquals(claimant, TurnLeaseObjects.holder(lease()).orElseThrow(),
+                    "the holder hands the turn to the claimant in the same update that gives it up");
+            assertTrue(lease().getMetadata().getAnnotations() == null
+                    || !lease().getMetadata().getAnnotations().containsKey(TurnClaim.ANNOTATION),
+                    "handing the turn over used the claim up");
             assertTrue(fresh.awaitTurn(POOL, Duration.ofMillis(500)).isEmpty(),
                     "a waiter that just came leaves the turn to the one that claimed it");
             ContentionLock.Turn claimed = longest.get(30, TimeUnit.SECONDS).orElseThrow();
             assertTrue(fresh.awaitTurn(POOL, Duration.ofMillis(300)).isEmpty(), "the claimant holds the turn");
+            assertEquals(handedOver, lease().getMetadata().getResourceVersion(), "the claimant took the turn without a write");
             claimed.close();
-            assertTrue(lease().getMetadata().getAnnotations() == null
-                    || !lease().getMetadata().getAnnotations().containsKey(TurnClaim.ANNOTATION),
-                    "taking the turn used the claim up");
+            assertEquals(Optional.empty(), TurnLeaseObjects.holder(lease()), "with nobody claiming, the turn is given back");
             fresh.awaitTurn(POOL, Duration.ofSeconds(5)).orElseThrow().close();
         }
     }
