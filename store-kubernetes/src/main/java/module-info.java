@@ -21,6 +21,8 @@ module dev.whereabouts.store.kubernetes {
     requires tools.jackson.dataformat.yaml;
     requires com.fasterxml.jackson.annotation;
     requires java.net.http;
+    // the start-up warm-up's stand-in API server on a loopback port (LoopbackApi)
+    requires jdk.httpserver;
     requires org.slf4j;
 
     // The one client factory, shared with the reconciler, the operator CLI and the controllers.

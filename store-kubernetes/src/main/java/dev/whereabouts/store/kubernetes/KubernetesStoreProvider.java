@@ -5,6 +5,8 @@ import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.ipam.spi.StoreProvider;
 import dev.whereabouts.store.kubernetes.client.KubernetesClients;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code kubernetes} datastore: allocations in upstream whereabouts' {@code IPPool} and
@@ -31,6 +33,8 @@ import dev.whereabouts.store.kubernetes.client.KubernetesClients;
  */
 public final class KubernetesStoreProvider implements StoreProvider {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesStoreProvider.class);
+
     /** Needed by {@link java.util.ServiceLoader}; does nothing. */
     public KubernetesStoreProvider() {}
 
@@ -47,6 +51,7 @@ public final class KubernetesStoreProvider implements StoreProvider {
     @Override
     public void warmUp() {
         ClientWarmup.run(KubernetesClients.serialization(), ClientWarmup.ROUNDS);
+        LOG.debug("kubernetes client warm-up over loopback: {}", LoopbackWarmup.run(LoopbackWarmup.CYCLES));
     }
 
     @Override
