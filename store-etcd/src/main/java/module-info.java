@@ -9,6 +9,10 @@ module dev.whereabouts.store.etcd {
     requires io.grpc;
     requires io.grpc.netty;
     requires io.netty.handler;
+    // the stand-in etcd of the start-up warm-up (LoopbackEtcd): the generated services and gRPC's server side
+    requires jetcd.grpc;
+    requires io.grpc.stub;
+    requires com.google.protobuf;
 
     // jetcd and gRPC are automatic modules: they read everything but pull nothing into the module
     // graph. These named modules are what they load at run time, so requiring them here makes the

@@ -43,9 +43,9 @@ public interface StoreProvider {
      * process, so that the first calls of a freshly started node daemon meet loaded classes and
      * compiled code instead of the interpreter (a burst often arrives right after a node boots).
      * The daemon calls it once, in the background, when it starts. It may talk to a stand-in server
-     * it runs itself on a loopback port (the Kubernetes store does), must not touch any real store,
-     * should cost about a second of CPU or less, and may throw: a failed warm-up is ignored. The
-     * default does nothing.
+     * it runs itself on a loopback port (the Kubernetes and etcd stores do, with the calls of
+     * {@link WarmupCycles}), must not touch any real store, should cost about a second of CPU or
+     * less, and may throw: a failed warm-up is ignored. The default does nothing.
      *
      * @since 0.3
      */

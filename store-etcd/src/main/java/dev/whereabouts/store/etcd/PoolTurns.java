@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class PoolTurns implements ContentionLock, AutoCloseable {
 
     static final long LEASE_SECONDS = 6;
+    private static final long CLOSE_WAIT_MS = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolTurns.class);
 
@@ -109,6 +110,19 @@ final class PoolTurns implements ContentionLock, AutoCloseable {
         closed = true;
         views.values().forEach(LockQueueView::close);
         views.clear();
+        // Unlocks still on their way: a client closed without them would hold the next node back
+        // until its lease ends, up to LEASE_SECONDS.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
+        for (CompletableFuture<?> unlock : unlocking.values()) {
+            try {
+                unlock.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                // the lease ends that turn
+            }
+        }
     }
 
     @Override

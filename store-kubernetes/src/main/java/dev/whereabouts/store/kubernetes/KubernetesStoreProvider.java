@@ -4,6 +4,7 @@ import dev.whereabouts.ipam.spi.ConfigValues;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.ipam.spi.StoreProvider;
+import dev.whereabouts.ipam.spi.WarmupCycles;
 import dev.whereabouts.store.kubernetes.client.KubernetesClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ public final class KubernetesStoreProvider implements StoreProvider {
     @Override
     public void warmUp() {
         ClientWarmup.run(KubernetesClients.serialization(), ClientWarmup.ROUNDS);
-        LOG.debug("kubernetes client warm-up over loopback: {}", LoopbackWarmup.run(LoopbackWarmup.CYCLES));
+        LOG.debug("kubernetes client warm-up over loopback: {}", LoopbackWarmup.run(WarmupCycles.DEFAULT));
     }
 
     @Override
