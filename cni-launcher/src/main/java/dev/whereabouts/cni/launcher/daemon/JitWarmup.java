@@ -11,14 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * Runs the per-call path a few hundred times when the daemon starts, so that a burst arriving at a
@@ -83,7 +81,8 @@ public final class JitWarmup {
         long start = System.nanoTime();
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("whereabouts-warmup");
+            WarmupDirs.sweep(Path.of(System.getProperty("java.io.tmpdir")));
+            dir = WarmupDirs.create();
             cycles(dir, cycles);
             // The cycles reach no store client but the file store's; the others warm their own
             // decoding without a server (StoreProvider.warmUp).
@@ -97,7 +96,7 @@ public final class JitWarmup {
             Logs.process().log(LogLevel.VERBOSE, "JIT warm-up stopped: " + e, null);
         } finally {
             if (dir != null) {
-                deleteTree(dir);
+                WarmupDirs.delete(dir);
             }
         }
     }
@@ -151,13 +150,5 @@ public final class JitWarmup {
                 "range":"10.255.0.0/16","datastore":"file","file":{"data_dir":"%s"},
                 "attachments_dir":"%s","log_level":"error"}}"""
                 .formatted(dir.resolve("store"), dir.resolve("attachments")).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind is harmless
-        }
     }
 }
