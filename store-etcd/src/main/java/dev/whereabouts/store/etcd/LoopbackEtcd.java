@@ -3,7 +3,6 @@ package dev.whereabouts.store.etcd;
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.DeleteRangeResponse;
-import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrantRequest;
 import io.etcd.jetcd.api.LeaseGrantResponse;
@@ -18,10 +17,6 @@ import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
-import io.etcd.jetcd.api.WatchCreateRequest;
-import io.etcd.jetcd.api.WatchGrpc;
-import io.etcd.jetcd.api.WatchRequest;
-import io.etcd.jetcd.api.WatchResponse;
 import io.etcd.jetcd.api.lock.LockGrpc;
 import io.etcd.jetcd.api.lock.LockRequest;
 import io.etcd.jetcd.api.lock.LockResponse;
@@ -35,12 +30,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * A stand-in etcd on a loopback port of this process, speaking the gRPC services the etcd store
@@ -57,7 +48,7 @@ final class LoopbackEtcd implements AutoCloseable {
 
     private LoopbackEtcd() throws IOException {
         server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .addService(new Kv()).addService(new Watches()).addService(new Leases()).addService(new Locks())
+                .addService(new Kv()).addService(new LoopbackWatches(keys, ids)).addService(new Leases()).addService(new Locks())
                 .build().start();
     }
 
@@ -115,71 +106,6 @@ final class LoopbackEtcd implements AutoCloseable {
         @Override
         public void txn(TxnRequest request, StreamObserver<TxnResponse> out) {
             answer(out, keys.txn(request));
-        }
-    }
-
-    /** One stream's watches; events go out under the stream's own lock, as gRPC wants one writer. */
-    private final class Watches extends WatchGrpc.WatchImplBase {
-        @Override
-        public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> out) {
-            Map<Long, Consumer<List<Event>>> open = new ConcurrentHashMap<>();
-            return new StreamObserver<>() {
-                @Override
-                public void onNext(WatchRequest request) {
-                    if (request.hasCreateRequest()) {
-                        WatchCreateRequest c = request.getCreateRequest();
-                        long id = ids.incrementAndGet();
-                        send(WatchResponse.newBuilder().setHeader(keys.header()).setWatchId(id).setCreated(true).build());
-                        Consumer<List<Event>> listener = events -> {
-                            List<Event> mine = events.stream()
-                                    .filter(e -> LoopbackKeyspace.inRange(e.getKv().getKey(), c.getKey(), c.getRangeEnd()))
-                                    .filter(e -> e.getKv().getModRevision() >= c.getStartRevision())
-                                    .toList();
-                            if (!mine.isEmpty()) {
-                                send(WatchResponse.newBuilder().setHeader(keys.header()).setWatchId(id)
-                                        .addAllEvents(mine).build());
-                            }
-                        };
-                        open.put(id, listener);
-                        keys.listen(c.getStartRevision(), listener);
-                    } else if (request.hasCancelRequest()) {
-                        long id = request.getCancelRequest().getWatchId();
-                        Consumer<List<Event>> gone = open.remove(id);
-                        if (gone != null) {
-                            keys.unlisten(gone);
-                            send(WatchResponse.newBuilder().setHeader(keys.header()).setWatchId(id).setCanceled(true).build());
-                        }
-                    }
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    onCompleted();
-                }
-
-                @Override
-                public void onCompleted() {
-                    open.values().forEach(keys::unlisten);
-                    open.clear();
-                    synchronized (out) {
-                        try {
-                            out.onCompleted();
-                        } catch (RuntimeException e) {
-                            // the stream is gone already
-                        }
-                    }
-                }
-
-                private void send(WatchResponse response) {
-                    synchronized (out) {
-                        try {
-                            out.onNext(response);
-                        } catch (RuntimeException e) {
-                            // cancelled by the client; its onError/onCompleted tidies up
-                        }
-                    }
-                }
-            };
         }
     }
 
