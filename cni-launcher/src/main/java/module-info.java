@@ -12,6 +12,7 @@ module dev.whereabouts.cni.launcher {
     requires tools.jackson.databind;
     requires jdk.net;
     requires java.logging;
+    requires java.management; // the start-up warm-up waits for the JIT's queue (CompilerQueue)
 
     exports dev.whereabouts.cni.launcher;
     exports dev.whereabouts.cni.launcher.client;

@@ -42,6 +42,9 @@ public final class JitWarmup {
     static final Duration MAX_WAIT = Duration.ofSeconds(30);
     private static final int CALLERS = 4;
     private static final long PAUSE_MILLIS = 20;
+    /** The longest wait for the compiler between two steps; on an idle node it takes 1-3 s. */
+    private static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
+    private static final int STORE_PASSES = 2;
 
     private final BooleanSupplier busy;
     private final Duration maxWait;
@@ -83,11 +86,18 @@ public final class JitWarmup {
         try {
             WarmupDirs.sweep(Path.of(System.getProperty("java.io.tmpdir")));
             dir = WarmupDirs.create();
-            cycles(dir, cycles);
+            // Each step starts on an empty compile queue, and the store warm-ups run twice: code
+            // first run while the queue is long is not queued at all (CompilerQueue).
+            cycles(dir, 0, cycles / 2);
+            CompilerQueue.awaitDrained(DRAIN_WAIT);
+            cycles(dir, cycles / 2, cycles);
+            CompilerQueue.awaitDrained(DRAIN_WAIT);
             // The cycles reach no store client but the file store's; the others warm their own
-            // decoding without a server (StoreProvider.warmUp).
-            if (mayGoOn()) {
-                StoreProviders.discovered().warmUpAll();
+            // client against stand-ins of their own (StoreProvider.warmUp).
+            StoreProviders stores = StoreProviders.discovered();
+            for (int pass = 0; pass < STORE_PASSES && mayGoOn(); pass++) {
+                stores.warmUpAll();
+                CompilerQueue.awaitDrained(DRAIN_WAIT);
             }
             Logs.process().log(LogLevel.VERBOSE, "JIT warm-up %s: %d ADD+DEL cycles in %d ms%s".formatted(
                     gaveUp ? "stopped, the daemon was busy" : "done", done.get(), (System.nanoTime() - start) / 1_000_000,
@@ -101,8 +111,8 @@ public final class JitWarmup {
         }
     }
 
-    /** Runs the cycles from {@link #CALLERS} callers at once (so the pool lanes batch, as in a burst). */
-    private void cycles(Path dir, int cycles) throws Exception {
+    /** Runs cycles {@code from} to {@code to} from {@link #CALLERS} callers at once (so the pool lanes batch, as in a burst). */
+    private void cycles(Path dir, int from, int to) throws Exception {
         try (var handler = new CniHandler(Ipam.withDiscoveredStores());
                 var callers = Executors.newVirtualThreadPerTaskExecutor()) {
             byte[] config = config(dir);
@@ -110,7 +120,7 @@ public final class JitWarmup {
             for (int c = 0; c < CALLERS; c++) {
                 int caller = c;
                 all.add(callers.submit(() -> {
-                    for (int i = caller; i < cycles && mayGoOn(); i += CALLERS) {
+                    for (int i = from + caller; i < to && mayGoOn(); i += CALLERS) {
                         call(handler, "ADD", i, config);
                         call(handler, "DEL", i, config);
                         done.incrementAndGet();
