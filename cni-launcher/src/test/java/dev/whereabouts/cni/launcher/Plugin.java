@@ -104,7 +104,9 @@ final class Plugin {
 
         /**
          * The same with more daemon arguments and environment. Metrics are off unless these turn
-         * them on: daemons of parallel tests must not race for the default port.
+         * them on: daemons of parallel tests must not race for the default port. So is the start-up
+         * warm-up unless {@code args} asks for it: it changes no answer, and its few seconds of CPU
+         * per daemon, times every daemon of every test, were minutes of CI on two cores.
          */
         Daemon(Path socket, List<String> prefix, List<String> args, Map<String, String> env)
                 throws IOException, InterruptedException {
@@ -113,6 +115,9 @@ final class Plugin {
             var cmd = new java.util.ArrayList<>(prefix);
             cmd.addAll(List.of(BIN.toString(), "daemon", "--socket", socket.toString()));
             cmd.addAll(args);
+            if (!args.contains("--warmup")) {
+                cmd.addAll(List.of("--warmup", "0"));
+            }
             var all = new HashMap<>(Map.of("WHEREABOUTS_LOG_LEVEL", "verbose", "WHEREABOUTS_METRICS_ADDRESS", "off"));
             all.putAll(env);
             var pb = builder(cmd, all);
