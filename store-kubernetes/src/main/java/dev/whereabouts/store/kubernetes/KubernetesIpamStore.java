@@ -56,7 +56,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
         this.client = connection.client();
         this.namespace = connection.namespace();
         this.pools = client.genericKubernetesResources(Kinds.IP_POOL).inNamespace(namespace);
-        this.reservations = new ReservationWriter(client.genericKubernetesResources(Kinds.RESERVATION), namespace);
+        this.reservations = new ReservationWriter(client, namespace);
         this.nodeRanges = new NodeRanges(client, namespace);
         this.turns = new PoolTurnLeases(client, namespace);
         this.seen = new SeenPools(pools);

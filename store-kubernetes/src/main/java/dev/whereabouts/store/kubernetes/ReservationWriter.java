@@ -4,8 +4,8 @@ import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.Reservation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.util.ArrayList;
@@ -31,8 +31,8 @@ final class ReservationWriter {
 
     /** What reserving one address did. */
     sealed interface Claim {
-        /** We created the object (undo by deleting it). */
-        record Created(GenericKubernetesResource object) implements Claim {}
+        /** We created object {@code name}, now at {@code resourceVersion} (undo by deleting it). */
+        record Created(String name, String resourceVersion) implements Claim {}
 
         /** The same attachment already held it; it was refreshed in place. */
         record Held() implements Claim {}
@@ -51,6 +51,7 @@ final class ReservationWriter {
     private final NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
             Resource<GenericKubernetesResource>> objects;
     private final String namespace;
+    private final ReservationRequests requests;
     /**
      * The resourceVersion of each reservation this client created or re-owned, by object name. A
      * release whose object is still at that version is still ours, so it deletes with that version
@@ -61,22 +62,19 @@ final class ReservationWriter {
 
     private record Written(Owner owner, String resourceVersion) {}
 
-    ReservationWriter(MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList,
-            Resource<GenericKubernetesResource>> all, String namespace) {
-        this.objects = all.inNamespace(namespace);
+    ReservationWriter(KubernetesClient client, String namespace) {
+        this.objects = client.genericKubernetesResources(Kinds.RESERVATION).inNamespace(namespace);
         this.namespace = namespace;
+        this.requests = new ReservationRequests(client, namespace);
     }
 
     Claim claim(Reservation r) {
         String name = r.objectName();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            try {
-                return new Claim.Created(remember(r.owner(),
-                        objects.resource(ReservationObjects.newReservation(r, namespace)).create()));
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != ApiErrors.CONFLICT) {
-                    throw ApiErrors.unavailable("create reservation " + name, e);
-                }
+            String created = ApiErrors.call("create reservation " + name, () -> requests.create(r));
+            if (created != null) {
+                remember(r.owner(), name, created);
+                return new Claim.Created(name, created);
             }
             GenericKubernetesResource existing = get(name);
             if (existing == null) {
@@ -91,7 +89,8 @@ final class ReservationWriter {
                 return new Claim.Held();
             }
             try {
-                remember(r.owner(), objects.resource(ReservationObjects.reowned(existing, r.owner())).update());
+                var meta = objects.resource(ReservationObjects.reowned(existing, r.owner())).update().getMetadata();
+                remember(r.owner(), meta.getName(), meta.getResourceVersion());
                 return new Claim.Held();
             } catch (KubernetesClientException e) {
                 if (!ApiErrors.conflict(e) && e.getCode() != ApiErrors.NOT_FOUND) {
@@ -168,13 +167,12 @@ final class ReservationWriter {
 
     /** Undoes a {@link Claim.Created}: deletes the object only if it is still the one we created. */
     void undo(Claim.Created created) {
-        var meta = created.object().getMetadata();
-        written.remove(meta.getName());
+        written.remove(created.name());
         try {
-            objects.withName(meta.getName()).lockResourceVersion(meta.getResourceVersion()).delete();
+            requests.delete(created.name(), created.resourceVersion());
         } catch (KubernetesClientException e) {
             LOG.warn("could not roll back reservation {}; the reconciler will remove it: {}",
-                    meta.getName(), e.getMessage());
+                    created.name(), e.getMessage());
         }
     }
 
@@ -183,16 +181,10 @@ final class ReservationWriter {
         String name = r.objectName();
         Written mine = written.remove(name);
         if (mine != null && mine.owner().sameAttachment(r.owner())) {
-            try {
-                return !objects.withName(name).lockResourceVersion(mine.resourceVersion()).delete().isEmpty();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == ApiErrors.NOT_FOUND) {
-                    return false;
-                }
-                if (e.getCode() != ApiErrors.CONFLICT) {
-                    throw ApiErrors.unavailable("delete reservation " + name, e);
-                }
-                // re-owned or replaced since: read who holds it now
+            switch (ApiErrors.call("delete reservation " + name, () -> requests.delete(name, mine.resourceVersion()))) {
+                case DELETED -> { return true; }
+                case MISSING -> { return false; }
+                case MOVED -> { } // re-owned or replaced since: read who holds it now
             }
         }
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -200,29 +192,22 @@ final class ReservationWriter {
             if (existing == null || !ReservationObjects.owner(existing).sameAttachment(r.owner())) {
                 return false;
             }
-            try {
-                // The precondition makes "still ours" and "delete" one step on a real API server.
-                var deleted = objects.withName(name)
-                        .lockResourceVersion(existing.getMetadata().getResourceVersion()).delete();
-                return !deleted.isEmpty();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == ApiErrors.NOT_FOUND) {
-                    return false;
-                }
-                if (e.getCode() != ApiErrors.CONFLICT) {
-                    throw ApiErrors.unavailable("delete reservation " + name, e);
-                }
+            // The precondition makes "still ours" and "delete" one step on a real API server.
+            String at = existing.getMetadata().getResourceVersion();
+            switch (ApiErrors.call("delete reservation " + name, () -> requests.delete(name, at))) {
+                case DELETED -> { return true; }
+                case MISSING -> { return false; }
+                case MOVED -> { } // changed between the read and the delete: read again
             }
         }
         return false;
     }
 
-    private GenericKubernetesResource remember(Owner owner, GenericKubernetesResource object) {
+    private void remember(Owner owner, String name, String resourceVersion) {
         if (written.size() >= MAX_WRITTEN) {
             written.clear();
         }
-        written.put(object.getMetadata().getName(), new Written(owner, object.getMetadata().getResourceVersion()));
-        return object;
+        written.put(name, new Written(owner, resourceVersion));
     }
 
     Optional<GenericKubernetesResource> find(String name) {

@@ -3,6 +3,7 @@ package dev.whereabouts.store.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.ipam.api.Allocation;
@@ -13,6 +14,7 @@ import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.api.Reservation;
+import dev.whereabouts.ipam.api.StoreUnavailableException;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -159,8 +161,52 @@ class PreconditionTest {
         assertEquals(1, requests().stream().filter(q -> q.getMethod().equals("DELETE")).count(), "B's reservation stays");
     }
 
-    /** Commits 10.0.0.5 to A against pool version 40; the reservation is created at version 31. */
+    /**
+     * Reservation creates and deletes go out as plain requests on the store's client, not through
+     * the typed DSL: they must still carry the kubeconfig's credentials, as every other request does.
+     */
+    @Test
+    void reservationRequestsCarryTheKubeconfigsCredentials() throws Exception {
+        Reservation r = addAtVersion31();
+        List<RecordedRequest> seen = new ArrayList<>(requests());
+        cluster.server.expect().put().withPath(BASE + "ippools/10.0.0.0-24").andReturn(200, pool("42")).once();
+        cluster.server.expect().delete().withPath(BASE + "overlappingrangeipreservations/10.0.0.5")
+                .andReturn(200, reservation("10.0.0.5", "31", A)).once();
+        store.commit(PoolKey.of(Cidr.parse("10.0.0.0/24"), ""), new PoolVersion("41"),
+                new PoolChange(List.of(), List.of(r.ip()), List.of(), List.of(r)));
+        seen.addAll(requests());
+        assertEquals(List.of("DELETE", "GET", "POST", "PUT", "PUT"), seen.stream().map(RecordedRequest::getMethod).sorted().toList());
+        for (RecordedRequest q : seen) {
+            assertEquals("Bearer test-token", q.getHeader("Authorization"), q.getMethod() + " " + q.getPath());
+        }
+    }
+
+    /** A server error on a reservation is an unavailable store, with the server's own words. */
+    @Test
+    void aServerErrorOnAReservationCreateFailsTheCommitWithTheServersMessage() {
+        String pool = BASE + "ippools/10.0.0.0-24";
+        cluster.server.expect().get().withPath(pool).andReturn(200, pool("40")).once();
+        // the pool is written first, and written back when the reservation fails
+        cluster.server.expect().put().withPath(pool).andReturn(200, pool("41")).once();
+        cluster.server.expect().put().withPath(pool).andReturn(200, pool("42")).once();
+        cluster.server.expect().post().withPath(BASE + "overlappingrangeipreservations")
+                .andReturn(500, status(500, "etcd is having a bad day")).once();
+        Reservation r = new Reservation("", IpAddress.parse("10.0.0.5"), A);
+        var e = assertThrows(StoreUnavailableException.class,
+                () -> store.commit(PoolKey.of(Cidr.parse("10.0.0.0/24"), ""), new PoolVersion("40"),
+                        new PoolChange(List.of(new Allocation(r.ip(), A)), List.of(), List.of(r), List.of())));
+        assertTrue(e.details().contains("HTTP 500") && e.details().contains("etcd is having a bad day"), e.details());
+    }
+
+    /** {@link #addAtVersion31}, its requests taken out of the way. */
     private Reservation addedAtVersion31() throws InterruptedException {
+        Reservation r = addAtVersion31();
+        requests();
+        return r;
+    }
+
+    /** Commits 10.0.0.5 to A against pool version 40; the reservation is created at version 31. */
+    private Reservation addAtVersion31() {
         String pool = BASE + "ippools/10.0.0.0-24";
         cluster.server.expect().get().withPath(pool).andReturn(200, pool("40")).once();
         cluster.server.expect().put().withPath(pool).andReturn(200, pool("41")).once();
@@ -169,7 +215,6 @@ class PreconditionTest {
         Reservation r = new Reservation("", IpAddress.parse("10.0.0.5"), A);
         assertInstanceOf(CommitOutcome.Committed.class, store.commit(PoolKey.of(Cidr.parse("10.0.0.0/24"), ""),
                 new PoolVersion("40"), new PoolChange(List.of(new Allocation(r.ip(), A)), List.of(), List.of(r), List.of())));
-        requests();
         return r;
     }
 
