@@ -8,11 +8,13 @@
 #   whereabouts controller pods|node-slices         a cluster controller (docs/operations.md)
 # A CNI call is forwarded by this shell to the node daemon's token-guarded loopback port when the
 # daemon published one (<socket>.tcp, root-only) and runs in this network namespace; otherwise the
-# java.base-only JVM client (AOT-cached) forwards over the UNIX socket, or runs the call in-process
-# when no daemon answers. Only the CNI result goes to stdout.
+# java.base-only JVM client (AOT-cached) forwards over the UNIX socket, or, when no daemon answers,
+# has `whereabouts run` serve the call in a JVM of its own. Only the CNI result goes to stdout.
 # Installed as a link named kube-node or node-annotation, the plugin serves that plugin's ipam section
 # as written: the name it was invoked under travels with the call's environment to whoever serves it.
-export WHEREABOUTS_PLUGIN_NAME=${0##*/}
+# `run` started by the client of a call no daemon answered keeps the name that call came under.
+if [ "$1" = run ] && [ -n "$WHEREABOUTS_PLUGIN_NAME" ]; then export WHEREABOUTS_PLUGIN_NAME
+else export WHEREABOUTS_PLUGIN_NAME=${0##*/}; fi
 # No `set -euo pipefail`: every failure below has its own answer (a CNI error, or the JVM client as
 # the fallback), and a shell that exits on the first failed test would print nothing at all.
 # The tree (runtime/, lib/) is looked for only when a JVM starts. A call the daemon serves never
@@ -30,10 +32,11 @@ quiet="-Xlog:disable -Xlog:all=warning:stderr"
 
 full() {
   locate
-  # The daemon's AOT cache (trained at package time) cuts its start, which calls wait for after a crash.
+  # The daemon's AOT cache (trained at package time) cuts its start, which calls wait for after a
+  # crash, and the start of `run`, the JVM that serves a call no daemon answers (same module path).
   local aot=
-  [ "$1" = daemon ] && [ -f "$home/lib/daemon.aot" ] && [[ $WHEREABOUTS_JAVA_OPTS != *AOTCacheOutput* ]] \
-    && aot=-XX:AOTCache=$home/lib/daemon.aot
+  case "$1" in daemon|run) [ -f "$home/lib/daemon.aot" ] && [[ $WHEREABOUTS_JAVA_OPTS != *AOTCache* ]] \
+    && aot=-XX:AOTCache=$home/lib/daemon.aot ;; esac
   # C1 only: the daemon's work per call is I/O and small decodes, where C2's code gains little, while
   # C2 itself cost 1.5-2 ms of CPU per call for thousands of calls after a start (bench/cni/daemon-cpu.sh:
   # 4.0 -> 2.3 ms per file-store call, 6.3 -> 3.9 ms per etcd call), and a burst meets fresh daemons.

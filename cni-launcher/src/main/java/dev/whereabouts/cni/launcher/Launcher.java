@@ -70,11 +70,20 @@ public final class Launcher {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     }
 
+    /**
+     * One call with a fresh engine, closed (and with it every store lock) before the answer is
+     * printed: {@code whereabouts run}, which is also how the client runs a call no daemon answers.
+     */
     private static void runOnce() throws IOException {
-        var request = new Frames.Request(System.getenv(), System.in.readAllBytes());
+        quietJul();
         Frames.Reply reply;
         try (var handler = new CniHandler(Ipam.withDiscoveredStores())) {
-            reply = handler.handle(request.env(), request.stdin());
+            reply = handler.handle(System.getenv(), System.in.readAllBytes());
+            if (reply.exitCode() == 0) {
+                // The store answered this call: releases queued by earlier in-process DELs (no
+                // daemon to retry them) go through now, or wait for the next run or CNI GC.
+                handler.retryPendingOnce();
+            }
         }
         var err = new FileOutputStream(FileDescriptor.err);
         var out = new FileOutputStream(FileDescriptor.out);

@@ -1,44 +1,59 @@
 package dev.whereabouts.cni.launcher.client;
 
 import java.io.IOException;
-import java.lang.module.Configuration;
-import java.lang.module.ModuleFinder;
-import java.lang.reflect.InvocationTargetException;
+import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * Runs a call in this process when no daemon answers: loads the full plugin (engine, stores,
- * logging) as a module layer from the {@code lib} directory next to this jar and hands it the call.
+ * Runs a call with the full plugin when no daemon answers: {@code bin/whereabouts run} in a JVM of
+ * its own, the call's environment and stdin handed over as they came, its stdout taken back and
+ * its log lines left on the stderr both processes share.
  *
- * <p>The client itself runs on the class path with only its own jar, so that the fast path never
- * resolves the sixty-odd modules of the stores; they are resolved here, on demand. Only
- * {@code java.base} types cross the boundary (a map and byte arrays), because the layer holds its
- * own copy of every launcher class.
+ * <p>Why a second JVM rather than loading the plugin into this one, as this class once did (a
+ * module layer over every jar in {@code lib/}): an AOT cache covers the class and module path a
+ * JVM starts with, never a layer defined at run time, so the engine and stores ran from their
+ * jars, interpreted. {@code run} starts on the module path with the daemon's AOT cache: on this
+ * project's 2-core VM an ADD through the fallback took 1.15–1.22 s of wall time and 1.5 s of CPU
+ * the old way, and {@code run} alone 0.48–0.52 s and 0.8 s (docs/launcher.md).
  */
 public final class Fallback {
-
-    static final String MODULE = "dev.whereabouts.cni.launcher";
-    static final String ENTRY = "dev.whereabouts.cni.launcher.InProcess";
 
     private Fallback() {
     }
 
-    /** Runs the call with the full plugin and returns what the process must print. */
+    /** Runs the call with the full plugin and returns what this process must print. */
     public static Frames.Reply run(Frames.Request request) throws IOException {
+        Path plugin = libDir().getParent().resolve("bin").resolve("whereabouts");
+        var pb = new ProcessBuilder(plugin.toString(), "run").redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().clear();
+        pb.environment().putAll(request.env());
+        Process child = pb.start();
+        // Fed from its own thread: the child reads all of stdin before it answers, but a pipe holds
+        // 64 KiB and a configuration may be larger.
+        Thread feeder = Thread.ofPlatform().daemon().start(() -> {
+            try (OutputStream in = child.getOutputStream()) {
+                in.write(request.stdin());
+            } catch (IOException gone) {
+                // the child died before reading it all: its exit status tells the rest
+            }
+        });
+        byte[] out = child.getInputStream().readAllBytes();
+        int status;
         try {
-            ClassLoader loader = layer(libDir()).findLoader(MODULE);
-            var entry = Class.forName(ENTRY, true, loader)
-                    .getMethod("handle", Map.class, byte[].class);
-            byte[] reply = (byte[]) entry.invoke(null, request.env(), request.stdin());
-            return Frames.decodeReply(reply);
-        } catch (InvocationTargetException e) {
-            throw new IOException("in-process plugin failed: " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IOException("cannot load the in-process plugin: " + e, e);
+            status = child.waitFor();
+            feeder.join();
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the in-process plugin ran", e);
         }
+        if (out.length == 0 && status != 0) {
+            // killed, or a JVM that could not start: no CNI answer of its own to pass on
+            throw new IOException("the in-process plugin (" + plugin + " run) exited with " + status
+                    + " and printed nothing");
+        }
+        return new Frames.Reply(status, out, new byte[0]);
     }
 
     /** The directory that holds this jar and every other jar of the plugin. */
@@ -53,16 +68,5 @@ public final class Fallback {
         } catch (URISyntaxException e) {
             throw new IOException(e);
         }
-    }
-
-    static ModuleLayer layer(Path lib) {
-        ModuleLayer boot = ModuleLayer.boot();
-        ModuleFinder finder = ModuleFinder.of(lib);
-        // Every jar is a root, as with --add-modules ALL-MODULE-PATH: explicit modules that only
-        // automatic modules use (guava under gRPC) are not resolved otherwise.
-        Set<String> roots = new java.util.HashSet<>();
-        finder.findAll().forEach(m -> roots.add(m.descriptor().name()));
-        Configuration cf = boot.configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
-        return boot.defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
     }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The per-call plugin process: forwards {@code {env, stdin}} to the node daemon and prints its reply,
- * or runs the call in-process when no daemon listens.
+ * or has the full plugin run the call ({@link Fallback}) when no daemon listens.
  *
  * <p>This class and its package use only {@code java.base}; a test asserts that no JSON, logging,
  * engine or store class is loaded on the daemon path, which is what keeps the call short.
@@ -50,15 +50,8 @@ public final class Main {
         } catch (IOException ignored) {
             // nothing left to tell anyone
         }
-        if (inProcess) {
-            NativeExit.exit(status); // store threads may linger: leave without waiting for them
-        } else {
-            NativeExit.halt(status);
-        }
+        NativeExit.halt(status);
     }
-
-    /** Set when the call ran in this process, so that store threads may still be alive. */
-    private static boolean inProcess;
 
     static Frames.Reply call(Map<String, String> env) throws IOException {
         String command = env.get("CNI_COMMAND");
@@ -102,7 +95,6 @@ public final class Main {
         if (reply.isPresent()) {
             return reply.get();
         }
-        inProcess = true;
         return Fallback.run(request);
     }
 
