@@ -42,6 +42,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
     private final String namespace;
     private final NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
             Resource<GenericKubernetesResource>> pools;
+    private final ApiTransport api;
     private final ReservationWriter reservations;
     private final NodeRanges nodeRanges;
     private final PoolTurnLeases turns;
@@ -56,11 +57,12 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
         this.client = connection.client();
         this.namespace = connection.namespace();
         this.pools = client.genericKubernetesResources(Kinds.IP_POOL).inNamespace(namespace);
-        this.reservations = new ReservationWriter(client, namespace);
+        this.api = new ApiTransport(client);
+        this.reservations = new ReservationWriter(client, namespace, api);
         this.nodeRanges = new NodeRanges(client, namespace);
-        this.turns = new PoolTurnLeases(client, namespace);
+        this.turns = new PoolTurnLeases(client, api, namespace);
         this.seen = new SeenPools(pools);
-        this.commits = new PoolCommits(pools, reservations, seen, namespace);
+        this.commits = new PoolCommits(pools, api, reservations, seen, namespace);
     }
 
     String namespace() {
@@ -182,6 +184,7 @@ final class KubernetesIpamStore implements IpamStore, NodeRangeSource, Contentio
     public void close() {
         seen.close();
         turns.close();
+        api.close();
         connection.close();
     }
 }

@@ -36,14 +36,19 @@ final class PoolCommits {
 
     private final NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
             Resource<GenericKubernetesResource>> pools;
+    private final ApiTransport api;
+    private final String poolCollection;
     private final ReservationWriter reservations;
     private final SeenPools seen;
     private final PoolRollback rollback;
     private final String namespace;
 
     PoolCommits(NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
-            Resource<GenericKubernetesResource>> pools, ReservationWriter reservations, SeenPools seen, String namespace) {
+            Resource<GenericKubernetesResource>> pools, ApiTransport api, ReservationWriter reservations,
+            SeenPools seen, String namespace) {
         this.pools = pools;
+        this.api = api;
+        this.poolCollection = api.collection(Kinds.IP_POOL, namespace);
         this.reservations = reservations;
         this.seen = seen;
         this.rollback = new PoolRollback(pools, seen);
@@ -148,7 +153,7 @@ final class PoolCommits {
                     return Optional.empty();
                 }
                 applied = PoolObjects.applied(current, key, change);
-                written = pools.resource(applied).update();
+                written = api.update(poolCollection, applied);
             }
         } catch (KubernetesClientException e) {
             if (ApiErrors.conflict(e) || e.getCode() == ApiErrors.NOT_FOUND) {
@@ -165,4 +170,5 @@ final class PoolCommits {
         seen.saw(written);
         return Optional.of(new PoolRollback.Written(written, PoolRollback.Written.touched(current, key, change)));
     }
+
 }

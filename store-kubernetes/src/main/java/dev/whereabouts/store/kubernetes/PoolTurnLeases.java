@@ -58,6 +58,8 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
 
     private final NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
             Resource<GenericKubernetesResource>> leases;
+    private final ApiTransport api;
+    private final String leaseCollection;
     private final String namespace;
     private final String identity = "whereabouts-" + UUID.randomUUID();
     private final Duration hold;
@@ -70,15 +72,17 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
      */
     private final Map<String, Instant> gaveBack = new ConcurrentHashMap<>();
 
-    PoolTurnLeases(KubernetesClient client, String namespace) {
-        this(client, namespace, HOLD, PATIENCE);
+    PoolTurnLeases(KubernetesClient client, ApiTransport api, String namespace) {
+        this(client, api, namespace, HOLD, PATIENCE);
     }
 
     /**
      * With {@code hold} as the time this node's turns (and claims) last if it dies holding one, and
      * {@code patience} as its wait before it claims the next turn (tests hold longer).
      */
-    PoolTurnLeases(KubernetesClient client, String namespace, Duration hold, Duration patience) {
+    PoolTurnLeases(KubernetesClient client, ApiTransport api, String namespace, Duration hold, Duration patience) {
+        this.api = api;
+        this.leaseCollection = api.collection(LEASE, namespace);
         this.hold = hold;
         this.patience = patience;
         this.leases = client.genericKubernetesResources(LEASE).inNamespace(namespace);
@@ -170,7 +174,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
                     ObjectMeta meta = new ObjectMetaBuilder(current.getMetadata())
                             .addToAnnotations(TurnClaim.ANNOTATION, new TurnClaim(identity, now.plus(hold)).text())
                             .build();
-                    leases.resource(TurnLeaseObjects.lease(meta, TurnLeaseObjects.specOf(current))).update();
+                    api.update(leaseCollection, TurnLeaseObjects.lease(meta, TurnLeaseObjects.specOf(current)));
                 }
                 return Optional.empty();
             }
@@ -178,7 +182,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
                 return Optional.empty(); // that node waited longest: its turn
             }
             ObjectMeta meta = new ObjectMetaBuilder(current.getMetadata()).removeFromAnnotations(TurnClaim.ANNOTATION).build();
-            return Optional.of(leases.resource(TurnLeaseObjects.lease(meta, spec(identity, now))).update());
+            return Optional.of(api.update(leaseCollection, TurnLeaseObjects.lease(meta, spec(identity, now))));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return Optional.empty();
@@ -215,7 +219,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
         boolean sameHold = latest != null && TurnLeaseObjects.holder(latest).filter(identity::equals).isPresent()
                 && TurnLeaseObjects.renewTime(latest).equals(TurnLeaseObjects.renewTime(held));
         try {
-            leases.resource(released(sameHold ? latest : held)).update();
+            api.update(leaseCollection, released(sameHold ? latest : held));
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 return; // gone, or the API server is away: the hold runs out by itself
@@ -225,7 +229,7 @@ final class PoolTurnLeases implements ContentionLock, AutoCloseable {
             try {
                 GenericKubernetesResource current = leases.withName(name).get();
                 if (TurnLeaseObjects.holder(current).filter(identity::equals).isPresent()) {
-                    leases.resource(released(current)).update();
+                    api.update(leaseCollection, released(current));
                 }
             } catch (KubernetesClientException again) {
                 // taken over or gone: the turn is over either way

@@ -62,10 +62,10 @@ final class ReservationWriter {
 
     private record Written(Owner owner, String resourceVersion) {}
 
-    ReservationWriter(KubernetesClient client, String namespace) {
+    ReservationWriter(KubernetesClient client, String namespace, ApiTransport api) {
         this.objects = client.genericKubernetesResources(Kinds.RESERVATION).inNamespace(namespace);
         this.namespace = namespace;
-        this.requests = new ReservationRequests(client, namespace);
+        this.requests = new ReservationRequests(api, namespace);
     }
 
     Claim claim(Reservation r) {

@@ -63,8 +63,8 @@ class PoolTurnLeasesTest {
     void aWaitingClientSendsNothingUntilTheLeaseChangesThenTakesIt() throws Exception {
         // Holds declared long enough that no expiry falls inside the test, however slow the machine.
         try (KubernetesClient ca = cluster.server.createClient(); KubernetesClient cb = cluster.server.createClient();
-                PoolTurnLeases a = new PoolTurnLeases(ca, cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5));
-                PoolTurnLeases b = new PoolTurnLeases(cb, cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5))) {
+                PoolTurnLeases a = new PoolTurnLeases(ca, new ApiTransport(ca), cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5));
+                PoolTurnLeases b = new PoolTurnLeases(cb, new ApiTransport(cb), cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5))) {
             waitForTurnHandOff(a, b);
         }
     }
@@ -73,9 +73,9 @@ class PoolTurnLeasesTest {
     void aWaiterOutOfPatienceGetsTheNextTurnBeforeAFresherOne() throws Exception {
         try (KubernetesClient ca = cluster.server.createClient(); KubernetesClient cb = cluster.server.createClient();
                 KubernetesClient cc = cluster.server.createClient();
-                PoolTurnLeases a = new PoolTurnLeases(ca, cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5));
-                PoolTurnLeases patient = new PoolTurnLeases(cb, cluster.namespace, Duration.ofMinutes(5), Duration.ofMillis(200));
-                PoolTurnLeases fresh = new PoolTurnLeases(cc, cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5))) {
+                PoolTurnLeases a = new PoolTurnLeases(ca, new ApiTransport(ca), cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5));
+                PoolTurnLeases patient = new PoolTurnLeases(cb, new ApiTransport(cb), cluster.namespace, Duration.ofMinutes(5), Duration.ofMillis(200));
+                PoolTurnLeases fresh = new PoolTurnLeases(cc, new ApiTransport(cc), cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5))) {
             ContentionLock.Turn held = a.awaitTurn(POOL, Duration.ofSeconds(2)).orElseThrow();
             CompletableFuture<Optional<ContentionLock.Turn>> longest =
                     CompletableFuture.supplyAsync(() -> patient.awaitTurn(POOL, Duration.ofSeconds(30)), OWN_THREAD);
@@ -118,8 +118,8 @@ class PoolTurnLeasesTest {
     @Test
     void aClientThatNeverWaitedLearnsFromItsViewThatAnotherHoldsTheTurn() throws Exception {
         try (KubernetesClient ca = cluster.server.createClient(); KubernetesClient cb = cluster.server.createClient();
-                PoolTurnLeases a = new PoolTurnLeases(ca, cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5));
-                PoolTurnLeases b = new PoolTurnLeases(cb, cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5))) {
+                PoolTurnLeases a = new PoolTurnLeases(ca, new ApiTransport(ca), cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5));
+                PoolTurnLeases b = new PoolTurnLeases(cb, new ApiTransport(cb), cluster.namespace, Duration.ofMinutes(5), Duration.ofMinutes(5))) {
             assertTrue(!b.turnTakenElsewhere(POOL), "the first question only opens the view");
             ContentionLock.Turn held = a.awaitTurn(POOL, Duration.ofSeconds(2)).orElseThrow();
             assertTrue(eventually(() -> b.turnTakenElsewhere(POOL)), "the view shows the other client's turn");
