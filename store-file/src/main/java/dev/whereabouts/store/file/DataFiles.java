@@ -27,7 +27,7 @@ final class DataFiles {
 
     /** Whatever pool {@code file} holds, {@code null} when the file does not exist. */
     static PoolFile anyPool(Path file) throws IOException {
-        Optional<String> text = AtomicFiles.read(file);
+        Optional<String> text = AtomicFiles.readPresent(file);
         if (text.isEmpty()) {
             return null;
         }

@@ -46,15 +46,10 @@ final class FileStore implements IpamStore {
         checkKey(key);
         Layout l = start();
         Path file = l.poolFile(key);
-        return io(() -> {
-            // A pool file is only ever replaced by a rename, so reading it without the lock sees a
-            // whole old or whole new file; a stale read costs a Conflict at commit, never a wrong
-            // write. A journal means a commit is in flight or was cut short: wait for (or finish) it.
-            if (Files.exists(l.journal())) {
-                return locked(() -> snapshot(l, key, DataFiles.pool(file, key)));
-            }
-            return snapshot(l, key, DataFiles.pool(file, key));
-        });
+        // Under the lock: a journalled commit writes the pool file in place, so only the lock (whose
+        // holder first finishes any commit a dead process left) guarantees a whole file. In the
+        // daemon reads are rare: the engine keeps its pools warm and the commit checks the version.
+        return io(() -> locked(() -> snapshot(l, key, DataFiles.pool(file, key))));
     }
 
     @Override
@@ -76,10 +71,9 @@ final class FileStore implements IpamStore {
             if (!now.equals(expected)) {
                 return new CommitOutcome.Conflict();
             }
-            Map<IpAddress, HostLocalFiles.Entry> old = HostLocalFiles.in(l.dataDir(), key.range());
             for (Allocation a : change.put()) {
-                HostLocalFiles.Entry held = old.get(a.ip());
-                if (held != null && !held.owner().sameAttachment(a.owner())) {
+                Optional<HostLocalFiles.Entry> held = HostLocalFiles.at(l.dataDir(), a.ip());
+                if (held.isPresent() && !held.get().owner().sameAttachment(a.owner())) {
                     return new CommitOutcome.Conflict(); // appeared since the read: read again
                 }
             }
@@ -97,10 +91,10 @@ final class FileStore implements IpamStore {
                     // After the pool write: a crash in between leaves the address taken by its old
                     // owner, whose next DEL finds and frees it again; never two owners.
                     for (IpAddress ip : change.remove()) {
-                        HostLocalFiles.Entry gone = old.get(ip);
-                        if (gone != null) {
-                            AtomicFiles.delete(gone.file());
-                            LOG.info("released {} reserved by host-local for {}", ip, gone.owner().attachment());
+                        Optional<HostLocalFiles.Entry> gone = HostLocalFiles.at(l.dataDir(), ip);
+                        if (gone.isPresent()) {
+                            AtomicFiles.delete(gone.get().file());
+                            LOG.info("released {} reserved by host-local for {}", ip, gone.get().owner().attachment());
                         }
                     }
                     yield new CommitOutcome.Committed(s.pool().version());

@@ -69,7 +69,7 @@ public final class FileStoreProvider implements StoreProvider {
         }
         Path dir = dataDir(config);
         // A file where the directory should be is a mistake no retry fixes.
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir) && Files.exists(dir)) { // one stat(2) per call when all is well
             throw new InvalidConfigException("file.data_dir", dir.toString(), "exists and is not a directory");
         }
         return new Settings(dir, Duration.ofMillis(timeout));

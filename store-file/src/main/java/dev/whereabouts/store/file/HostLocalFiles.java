@@ -51,6 +51,19 @@ final class HostLocalFiles {
         return out;
     }
 
+    /**
+     * The host-local reservation of {@code ip} directly in {@code dir}, probed by its name (host-local
+     * names its files by the address's canonical text): one access(2) where {@link #in} lists the
+     * whole directory, for a commit that only needs the addresses it writes.
+     */
+    static Optional<Entry> at(Path dir, IpAddress ip) throws IOException {
+        Path file = dir.resolve(ip.toString());
+        if (!Files.exists(file) || !Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        return owner(file).map(o -> new Entry(file, o));
+    }
+
     /** The address a file name stands for, or null for our own files, host-local's cursor and lock. */
     private static IpAddress address(String name) {
         // A cheap filter first: lock, journal, pools, reservations, last_reserved_ip.N and

@@ -1,6 +1,7 @@
 package dev.whereabouts.store.file;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +31,7 @@ final class Journal {
      * <p>Neither the journal nor the steps it covers need a temp file and a rename (which on ext4
      * forces data out when it replaces a file): a journal cut short is dropped before any step ran,
      * and a step cut short is done again from the whole journal by the next lock holder, before
-     * anyone reads its file. Only the pool file, which {@code read} takes without the lock, is
-     * always replaced atomically.
+     * anyone reads its file (every read takes the lock).
      */
     static void commit(Layout layout, List<FileOp> steps) throws IOException {
         String text = text(layout, steps);
@@ -64,6 +64,10 @@ final class Journal {
      *     twice
      */
     static boolean recover(Layout layout) throws IOException {
+        if (!Files.exists(layout.journal())) {
+            // the caller holds the lock, whose file sits beside the journal: "not there" means absent
+            return false;
+        }
         Optional<String> text = AtomicFiles.read(layout.journal());
         if (text.isEmpty()) {
             return false;
@@ -101,7 +105,6 @@ final class Journal {
     private static void apply(Layout layout, List<FileOp> steps) throws IOException {
         for (FileOp step : steps) {
             switch (step) {
-                case FileOp.Write w when w.path().startsWith(layout.poolsDir()) -> AtomicFiles.write(w.path(), w.text());
                 case FileOp.Write w -> AtomicFiles.overwrite(w.path(), w.text());
                 case FileOp.Delete d -> AtomicFiles.delete(d.path());
             }

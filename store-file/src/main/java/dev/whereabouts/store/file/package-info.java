@@ -61,24 +61,28 @@
  * and the daemon) and under a JVM-wide lock for the same directory, because the POSIX lock belongs
  * to the whole process (see {@code DirLock}). The lock is polled up to {@code lock_timeout_ms}, so a
  * stuck holder makes calls fail with CNI code 11 rather than hang; a holder that dies, even by
- * {@code kill -9}, loses the lock with its process. {@code read} takes no lock: a pool file is only
- * ever replaced by an atomic rename, so a reader sees one whole version, and a stale read merely
- * makes the following commit conflict. When a journal exists, {@code read} does take the lock,
- * which waits for the commit in flight or finishes a dead one.
+ * {@code kill -9}, loses the lock with its process. {@code read} takes the lock too: a journalled
+ * commit writes the pool file in place (below), and the lock's next holder finishes any commit a
+ * dead process left before it reads. In the daemon reads are rare, since the engine keeps its pools
+ * warm and every commit checks the version it started from.
  *
  * <h2>Crash safety</h2>
- * A pool file is replaced by writing a sibling {@code .tmp-*} file and renaming it over the target.
- * A change that touches only the pool is that single rename. A change that also reserves or
- * unreserves addresses is first written, with every file's complete new content, to the journal;
- * the steps are then performed in the order reservations, pool, unreservations, and the journal is
+ * A change that touches only the pool writes a sibling {@code .tmp-*} file and renames it over the
+ * pool file. A change that also reserves or unreserves addresses (every ADD and DEL) is first
+ * written, with every file's complete new content, to the journal; the steps are then performed in
+ * the order reservations, pool, unreservations, each file written over in place, and the journal is
  * deleted. The commit happens when the journal is whole on disk: a process killed at any point
  * leaves either no journal or one cut short (old state: the steps had not started, and a journal
  * cut short is dropped), or a complete journal that the next lock holder replays (new state).
  * Replay is idempotent because every step is a whole-file write or a delete. So the journal is
- * created in place, and so are the reservation files it covers: a reservation cut short is written
- * again by the replay before anyone reads it, since reservations are only read under the lock. On
- * ext4 a rename over a file forces its data out, and these were two of the three renames of a
- * commit. Even without the journal the step order could at worst leave a reservation that no pool
+ * created in place, and so are the files it covers: a pool or reservation cut short is written
+ * again by the replay before anyone reads it, since every read takes the lock. On ext4 a rename
+ * over a file forces its data out at once (so does a truncation to zero, which is why a file that
+ * shrinks is cut after its new text is written, never before); these were the three renames of a
+ * commit. A binary from before 2026-12-02 reads pools without the lock, so during a rolling change
+ * of binaries on a node it can meet a pool file mid-write. It then reports the file as damaged
+ * (CNI code 5) and the runtime retries; its commits, which re-read the pool under the lock and
+ * check its version and the address's reservation, are as safe as before. Even without the journal the step order could at worst leave a reservation that no pool
  * entry backs, never two owners.
  *
  * <p>Nothing is fsynced, as in host-local: a killed process loses nothing the kernel holds, and the

@@ -19,13 +19,18 @@ import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.api.PoolVersion;
+import dev.whereabouts.ipam.api.Reservation;
+import dev.whereabouts.ipam.api.StoreUnavailableException;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
+import dev.whereabouts.ipam.spi.StoreConfig;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +73,63 @@ class FileStoreTest {
             CommitOutcome out = store.commit(key, PoolVersion.ABSENT, PoolChange.put(alloc("10.0.0.2", "b")));
             assertInstanceOf(CommitOutcome.Conflict.class, out);
             assertEquals(before, store.read(key));
+        }
+    }
+
+    @Test
+    void anAddAndADelWriteThePoolFileOverInPlaceAndLeaveItExactlyTheNewText() throws Exception {
+        try (IpamStore store = Stores.open(dir)) {
+            PoolKey key = pool("10.0.0.0/24");
+            PoolVersion v1 = committed(store.commit(key, PoolVersion.ABSENT, PoolChange.put(alloc("10.0.0.1", "a"))));
+            Path file = new Layout(dir.toRealPath()).poolFile(key);
+            Object inode = Files.getAttribute(file, "unix:ino");
+            // an ADD and a DEL with their reservations: journalled commits, the pool written in place
+            var r = new Reservation("", ip("10.0.0.2"), owner("b-with-a-long-container-id"));
+            PoolVersion v2 = committed(store.commit(key, v1,
+                    new PoolChange(List.of(alloc("10.0.0.2", "b-with-a-long-container-id")), List.of(), List.of(r), List.of())));
+            PoolVersion v3 = committed(store.commit(key, v2,
+                    new PoolChange(List.of(), List.of(ip("10.0.0.2")), List.of(), List.of(r))));
+            assertEquals(inode, Files.getAttribute(file, "unix:ino"), "written over, not renamed over");
+            PoolSnapshot s = store.read(key);
+            assertEquals(v3, s.version());
+            assertEquals(Map.of(ip("10.0.0.1"), owner("a")), s.allocations());
+            assertEquals(PoolFile.parse(Files.readString(file)).text(), Files.readString(file),
+                    "a pool that shrank is cut to its new text");
+        }
+    }
+
+    @Test
+    void aReadWaitsForTheLockSinceACommitWritesThePoolInPlace() throws Exception {
+        var config = new StoreConfig(
+                Map.of("file", Map.of("data_dir", dir.toString(), "lock_timeout_ms", 200)));
+        try (IpamStore store = new FileStoreProvider().open(config)) {
+            PoolKey key = pool("10.0.0.0/24");
+            committed(store.commit(key, PoolVersion.ABSENT, PoolChange.put(alloc("10.0.0.1", "a"))));
+            var held = new CountDownLatch(1);
+            var release = new CountDownLatch(1);
+            Thread holder = Thread.ofPlatform().start(() -> {
+                try {
+                    DirLock.of(dir.toRealPath().resolve("lock")).call(Duration.ofSeconds(5), () -> {
+                        held.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return null;
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            held.await();
+            try {
+                assertThrows(StoreUnavailableException.class, () -> store.read(key));
+            } finally {
+                release.countDown();
+                holder.join();
+            }
+            assertEquals(Map.of(ip("10.0.0.1"), owner("a")), store.read(key).allocations());
         }
     }
 

@@ -67,7 +67,8 @@ final class Http1Client implements AutoCloseable {
 
     private Http1Client(Config config, URI master, SSLContext tls) {
         this.master = master;
-        this.host = master.getHost();
+        String h = master.getHost(); // an IPv6 literal comes in brackets, which a socket and SNI do not take
+        this.host = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
         boolean https = tls != null;
         this.port = master.getPort() > 0 ? master.getPort() : https ? 443 : 80;
         this.authority = master.getRawAuthority();

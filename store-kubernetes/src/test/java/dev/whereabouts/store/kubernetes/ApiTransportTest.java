@@ -143,6 +143,16 @@ class ApiTransportTest {
     }
 
     @Test
+    void anIpv6LiteralServerIsReachedAndNamedInTheHostHeader() throws Exception {
+        String ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+        try (var fake = new FakeServer(InetAddress.getByName("::1"), i -> ok, false); Http1Client client = fake.client()) {
+            assertEquals(200, client.send(fake.request(), new byte[0]).code());
+            assertTrue(fake.requests.getFirst().contains("\r\nHost: [0:0:0:0:0:0:0:1]:") || fake.requests.getFirst().contains("\r\nHost: [::1]:"),
+                    fake.requests.getFirst());
+        }
+    }
+
+    @Test
     void anAnswerCutShortIsAnErrorWithoutAStatus() throws Exception {
         try (var fake = new FakeServer(i -> "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"metadata\"", true);
              ApiTransport api = new ApiTransport(fake.connection.client())) {
@@ -181,14 +191,23 @@ class ApiTransportTest {
      * whose idle timeout ran out does between two requests.
      */
     private final class FakeServer implements AutoCloseable {
-        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final ServerSocket socket;
         final List<Socket> connections = new CopyOnWriteArrayList<>();
         final List<String> requests = new CopyOnWriteArrayList<>();
         final KubernetesConnection connection;
         private final Thread acceptor;
 
+        private final String authority;
+
         FakeServer(IntFunction<String> answers, boolean closeAfterEach) throws IOException {
-            connection = connect("http://127.0.0.1:" + socket.getLocalPort(), "fake-token");
+            this(InetAddress.getLoopbackAddress(), answers, closeAfterEach);
+        }
+
+        FakeServer(InetAddress bind, IntFunction<String> answers, boolean closeAfterEach) throws IOException {
+            socket = new ServerSocket(0, 50, bind);
+            String host = bind.getHostAddress();
+            authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + socket.getLocalPort();
+            connection = connect("http://" + authority, "fake-token");
             acceptor = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     while (true) {
@@ -238,7 +257,7 @@ class ApiTransportTest {
         }
 
         String uri() {
-            return "http://127.0.0.1:" + socket.getLocalPort() + "/apis/x";
+            return "http://" + authority + "/apis/x";
         }
 
         io.fabric8.kubernetes.client.http.HttpRequest request() {

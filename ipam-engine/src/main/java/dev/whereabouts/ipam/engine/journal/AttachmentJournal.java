@@ -96,13 +96,11 @@ public final class AttachmentJournal {
         Path file = file(network, record.attachment());
         byte[] bytes = JournalCodec.encode(record);
         try {
-            if (!Files.isDirectory(file.getParent())) {
-                Files.createDirectories(file.getParent()); // throws when it exists, so only when needed
-            }
             try {
                 writer.write(file, bytes);
             } catch (NoSuchFileException e) {
-                // a failed ADD of another attachment tidied the empty directory away meanwhile
+                // The network's first record, or a failed ADD of another attachment tidied the empty
+                // directory away meanwhile. Asking first would cost a stat(2) on every write.
                 Files.createDirectories(file.getParent());
                 writer.write(file, bytes);
             }
@@ -129,11 +127,16 @@ public final class AttachmentJournal {
 
     /** Removes the record of an attachment; a missing record is fine. */
     public void remove(String network, AttachmentId attachment) {
+        Path f = file(network, attachment);
         try {
-            Files.deleteIfExists(file(network, attachment));
+            // One unlink(2), where Files.deleteIfExists makes an lstat(2) first to choose unlink or
+            // rmdir; when it fails, ask again the slow way for the reason (a missing file is fine).
+            if (!f.toFile().delete()) {
+                Files.deleteIfExists(f);
+            }
         } catch (IOException e) {
             throw new IpamException(IpamException.IO_FAILURE, "could not remove attachment journal record",
-                    file(network, attachment).toString(), e);
+                    f.toString(), e);
         }
     }
 
@@ -145,6 +148,10 @@ public final class AttachmentJournal {
      */
     public Optional<JournalRecord> read(String network, AttachmentId attachment) {
         Path f = file(network, attachment);
+        if (!Files.exists(f)) {
+            // An ADD's record is usually absent: access(2) is cheaper than the exception a failed open throws.
+            return Optional.empty();
+        }
         try {
             return RecordFiles.read(f);
         } catch (NoSuchFileException e) {
