@@ -200,6 +200,9 @@ final class Http1Client implements AutoCloseable {
 
     private byte[] encode(String method, Headers headers, byte[] body) throws IOException {
         URI target = headers.uri;
+        if (!authority.equals(target.getRawAuthority())) {
+            throw new IOException("an interceptor sent the request to another server: " + target);
+        }
         String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
         var head = new StringBuilder(256).append(method).append(' ').append(path);
         if (target.getRawQuery() != null) {
@@ -208,7 +211,7 @@ final class Http1Client implements AutoCloseable {
         head.append(" HTTP/1.1\r\nHost: ").append(authority).append("\r\n");
         for (String[] h : headers.list) {
             if (h[1].indexOf('\r') >= 0 || h[1].indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("header " + h[0] + " holds a line break");
+                throw new IOException("header " + h[0] + " holds a line break"); // as the JDK client refuses it
             }
             head.append(h[0]).append(": ").append(h[1]).append("\r\n");
         }
@@ -220,7 +223,7 @@ final class Http1Client implements AutoCloseable {
         return out.toByteArray();
     }
 
-    /** Where the interceptors put their headers; a changed URI must stay on this server. */
+    /** Where the interceptors put their headers (and, rarely, a changed URI, which must stay on this server). */
     private final class Headers implements io.fabric8.kubernetes.client.http.BasicBuilder {
         final List<String[]> list = new ArrayList<>(4);
         URI uri;
@@ -231,10 +234,7 @@ final class Http1Client implements AutoCloseable {
 
         @Override
         public Headers uri(URI changed) {
-            if (!master.getRawAuthority().equals(changed.getRawAuthority())) {
-                throw new IllegalStateException("an interceptor sent a request to another server: " + changed);
-            }
-            this.uri = changed;
+            this.uri = changed; // checked in encode, which may refuse it as an I/O failure
             return this;
         }
 
