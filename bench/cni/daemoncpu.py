@@ -3,6 +3,7 @@
 divides the node daemon's CPU time (utime + stime from /proc/PID/stat) by the number of calls.
 
 Usage: daemoncpu.py TREE [--store file|etcd|kubernetes|both|all] [--calls N] [--callers C] [--warmup N] [--jfr DIR]
+                      [--chunks K] [--against TREE2] [--threads]
 
 The CPU of the callers (bash forwarders) is not counted: only the daemon's. Each store gets a fresh
 daemon on a private socket; the etcd case starts a real etcd on free loopback ports with its own
@@ -10,8 +11,14 @@ data directory and stops it at the end; the kubernetes case starts fabric8's moc
 own JVM (the burst's, bench/target: build the reactor first), whose CPU is not counted either.
 `both` is file and etcd; `all` adds kubernetes. --jfr DIR records the measured phase with JFR
 (DIR/<store>.jfr) for `jfr view hot-methods`.
+
+The measured phase runs in --chunks chunks, and the line ends with the median and range of the
+chunks' CPU per call: on a shared VM the same daemon's figure moves by a third within a minute, so a
+single total says little. To compare two builds, give the second tree with --against TREE: both
+daemons start and warm up, then take turns chunk by chunk (each with its own backend), so that both
+see the same slow and fast minutes, and the ratio is reported chunk by chunk.
 """
-import argparse, json, os, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+import argparse, json, os, shutil, signal, socket, statistics, subprocess, sys, tempfile, threading, time
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -134,76 +141,123 @@ class Driver:
         return 2 * count
 
 
-def measure(binary, store, a, work):
-    etcd = mock = None
-    ipam = {"type": "whereabouts", "range": "10.200.0.0/16", "log_level": "error",
-            "attachments_dir": os.path.join(work, store + "-att")}
-    if store == "etcd":
-        etcd, port = start_etcd(work)
-        ipam.update(datastore="etcd", etcd_host=f"127.0.0.1:{port}", etcd_prefix="/bench")
-    elif store == "kubernetes":
-        mock, kubeconfig = start_mock_api(work)
-        ipam.update(datastore="kubernetes", kubernetes={"kubeconfig": kubeconfig})
-    else:
-        ipam.update(datastore="file", file={"data_dir": os.path.join(work, store + "-data")})
-    sock = os.path.join(work, store + "-run", "d.sock")
-    ipam["daemon_socket"] = sock
-    config = json.dumps({"cniVersion": "1.0.0", "name": "bench-" + store, "ipam": ipam})
-    opts = os.environ.get("WHEREABOUTS_JAVA_OPTS", "")
-    daemon_binary = binary
-    if a.jfr:  # the jlinked runtime has no jdk.jfr: run the daemon on the full JDK, same script and lib/
-        daemon_binary = jfr_tree(binary, work)
-        opts += " --add-modules jdk.jfr"
-    # verbose: the daemon's own lines only (each call logs at the config's log_level), among them
-    # the end of its start-up warm-up, which must not run inside the measured phase
-    env = {"PATH": "/usr/bin:/bin", "WHEREABOUTS_LOG_LEVEL": "verbose", "WHEREABOUTS_JAVA_OPTS": opts}
-    log_path = os.path.join(work, store + "-daemon.log")
-    with open(log_path, "wb") as log:
-        daemon = subprocess.Popen([daemon_binary, "daemon", "--socket", sock], stderr=log, env=env)
-    try:
+class Daemon:
+    """One node daemon on a private socket with its own store backend (etcd or mock API server)."""
+
+    def __init__(self, binary, store, a, work, tag=""):
+        self.store, self.a, self.backend = store, a, None
+        name = store + tag
+        home = os.path.join(work, name)
+        os.makedirs(home)
+        ipam = {"type": "whereabouts", "range": "10.200.0.0/16", "log_level": "error",
+                "attachments_dir": os.path.join(home, "att")}
+        if store == "etcd":
+            self.backend, port = start_etcd(home)
+            ipam.update(datastore="etcd", etcd_host=f"127.0.0.1:{port}", etcd_prefix="/bench")
+        elif store == "kubernetes":
+            self.backend, kubeconfig = start_mock_api(home)
+            ipam.update(datastore="kubernetes", kubernetes={"kubeconfig": kubeconfig})
+        else:
+            ipam.update(datastore="file", file={"data_dir": os.path.join(home, "data")})
+        sock = os.path.join(home, "run", "d.sock")
+        ipam["daemon_socket"] = sock
+        config = json.dumps({"cniVersion": "1.0.0", "name": "bench-" + store, "ipam": ipam})
+        opts = os.environ.get("WHEREABOUTS_JAVA_OPTS", "")
+        daemon_binary = binary
+        if a.jfr:  # the jlinked runtime has no jdk.jfr: run the daemon on the full JDK, same script and lib/
+            daemon_binary = jfr_tree(binary, home)
+            opts += " --add-modules jdk.jfr"
+        # verbose: the daemon's own lines only (each call logs at the config's log_level), among them
+        # the end of its start-up warm-up, which must not run inside the measured phase
+        env = {"PATH": "/usr/bin:/bin", "WHEREABOUTS_LOG_LEVEL": "verbose", "WHEREABOUTS_JAVA_OPTS": opts}
+        self.log_path = os.path.join(home, "daemon.log")
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen([daemon_binary, "daemon", "--socket", sock], stderr=log, env=env)
         for _ in range(600):
             if os.path.exists(sock + ".tcp") and os.path.exists(sock):
                 break
             time.sleep(0.05)
-        d = Driver(binary, config)
-        d.cycles("warm", a.warmup, a.callers)  # JIT, store client, page cache
+        self.driver = Driver(binary, config)
+        self.chunks, self.user, self.system, self.calls, self.wall = [], 0.0, 0.0, 0, 0.0
+
+    def warm(self):
+        self.driver.cycles("warm", self.a.warmup, self.a.callers)  # JIT, store client, page cache
         for _ in range(1200):  # the start-up warm-up pauses while calls are served, then finishes
-            with open(log_path, errors="replace") as f:
+            with open(self.log_path, errors="replace") as f:
                 if "JIT warm-up" in f.read():
-                    break
+                    return
             time.sleep(0.05)
+
+    def chunk(self, prefix, cycles):
+        """Runs `cycles` ADD+DEL cycles and records the daemon's CPU per call over them."""
+        before, t0 = cpu_ms(self.proc.pid), time.monotonic()
+        calls = self.driver.cycles(prefix, cycles, self.a.callers)
+        after = cpu_ms(self.proc.pid)
+        self.wall += time.monotonic() - t0
+        user, system = after[0] - before[0], after[1] - before[1]
+        self.user, self.system, self.calls = self.user + user, self.system + system, self.calls + calls
+        self.chunks.append((user + system) / calls)
+
+    def report(self, label):
+        used, n, c, wall = self.user + self.system, self.calls, sorted(self.chunks), self.wall
+        spread = (f"; per chunk of {n // len(c)} calls: median {statistics.median(c):.2f}, "
+                  f"range {c[0]:.2f}-{c[-1]:.2f}") if len(c) > 1 else ""
+        print(f"{label}: {n} calls, {self.a.callers} callers, daemon CPU {used:.0f} ms = "
+              f"{used / n:.2f} ms/call (user {self.user / n:.2f}, system {self.system / n:.2f}), "
+              f"wall {wall:.1f} s ({n / wall:.0f} calls/s){spread}", flush=True)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(40)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        if self.store == "etcd" and self.backend:
+            self.backend.terminate()
+            self.backend.wait(30)
+        elif self.backend:
+            self.backend.stdin.close()  # end of stdin stops the mock API server
+            self.backend.wait(30)
+
+
+def measure(binary, store, a, work):
+    """The measured phase in --chunks chunks; with --against, alternating with a second tree's daemon."""
+    daemons = []
+    try:
+        daemons.append(Daemon(binary, store, a, work))
+        if a.against:
+            daemons.append(Daemon(os.path.join(os.path.abspath(a.against), "bin", "whereabouts"), store, a, work, "-b"))
+        for d in daemons:
+            d.warm()
         if a.jfr:
-            subprocess.run([jdk_tool("jcmd"), str(daemon.pid), "JFR.start", "name=lean", "settings=profile",
+            subprocess.run([jdk_tool("jcmd"), str(daemons[0].proc.pid), "JFR.start", "name=lean", "settings=profile",
                             # CPU-time sampling (JDK 25) also sees time in syscalls and the JVM
                             "jdk.CPUTimeSample#enabled=true", "jdk.CPUTimeSample#throttle=1ms",
                             "filename=" + os.path.join(a.jfr, store + ".jfr")], capture_output=True, check=True)
-        threads_before = thread_cpu_ms(daemon.pid)
-        before, t0 = cpu_ms(daemon.pid), time.monotonic()
-        calls = d.cycles("c", a.calls // 2, a.callers)
-        after, wall = cpu_ms(daemon.pid), time.monotonic() - t0
-        user, system = after[0] - before[0], after[1] - before[1]
-        used = user + system
-        threads_after = thread_cpu_ms(daemon.pid)
+        threads_before = thread_cpu_ms(daemons[0].proc.pid)
+        cycles = max(1, a.calls // 2 // a.chunks)
+        for i in range(a.chunks):
+            # alternate which daemon goes first, so that neither always follows the other
+            for d in (daemons if i % 2 == 0 else daemons[::-1]):
+                d.chunk(f"c{i}-", cycles)
+        threads_after = thread_cpu_ms(daemons[0].proc.pid)
         if a.jfr:
-            subprocess.run([jdk_tool("jcmd"), str(daemon.pid), "JFR.stop", "name=lean"], capture_output=True, check=True)
-        print(f"{store}: {calls} calls, {a.callers} callers, daemon CPU {used:.0f} ms = "
-              f"{used / calls:.2f} ms/call (user {user / calls:.2f}, system {system / calls:.2f}), wall {wall:.1f} s ({calls / wall:.0f} calls/s)", flush=True)
+            subprocess.run([jdk_tool("jcmd"), str(daemons[0].proc.pid), "JFR.stop", "name=lean"],
+                           capture_output=True, check=True)
+        daemons[0].report(store)
+        if a.against:
+            daemons[1].report(store + " (--against)")
+            ratios = sorted(b / x for x, b in zip(daemons[0].chunks, daemons[1].chunks))
+            print(f"    --against / tree, chunk by chunk: median {statistics.median(ratios):.3f}, "
+                  f"range {ratios[0]:.3f}-{ratios[-1]:.3f}", flush=True)
         if a.threads:  # threads that ended during the run are not listed (their CPU is in the total)
+            calls = daemons[0].calls
             delta = {n: v - threads_before.get(n, 0) for n, v in threads_after.items()}
             for name, ms in sorted(delta.items(), key=lambda kv: -kv[1])[:8]:
                 print(f"    {ms / calls:7.3f} ms/call  {name}")
     finally:
-        daemon.send_signal(signal.SIGTERM)
-        try:
-            daemon.wait(40)
-        except subprocess.TimeoutExpired:
-            daemon.kill()
-        if etcd:
-            etcd.terminate()
-            etcd.wait(30)
-        if mock:
-            mock.stdin.close()  # end of stdin stops it
-            mock.wait(30)
+        for d in daemons:
+            d.stop()
 
 
 def main():
@@ -215,6 +269,10 @@ def main():
     ap.add_argument("--warmup", type=int, default=400, help="ADD+DEL cycles before measuring")
     ap.add_argument("--threads", action="store_true", help="also print daemon CPU per call by thread name")
     ap.add_argument("--jfr", help="directory for <store>.jfr recordings of the measured phase")
+    ap.add_argument("--chunks", type=int, default=8,
+                    help="measure in this many chunks and report their median and range (this VM's speed drifts)")
+    ap.add_argument("--against", metavar="TREE",
+                    help="a second plugin tree: its daemon runs chunk for chunk alternately with the first")
     a = ap.parse_args()
     binary = os.path.join(os.path.abspath(a.tree), "bin", "whereabouts")
     if a.jfr:
