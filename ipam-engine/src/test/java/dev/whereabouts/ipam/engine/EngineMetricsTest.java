@@ -5,36 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.metrics.MetricRegistry;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What the allocator counts, as a scrape shows it, against the test store with injected conflicts. */
-class EngineMetricsTest {
+class EngineMetricsTest extends EngineFixture {
 
-    @TempDir
-    Path attachments;
-
-    private final String backend = UUID.randomUUID().toString();
-    private final Ipam ipam = Conf.engine();
     private final MetricRegistry registry = new MetricRegistry();
-
-    @AfterEach
-    void close() {
-        ipam.close();
-    }
 
     @Test
     void storeOutcomesRetriesBatchesAndPoolGauges() {
         ipam.registerMetrics(registry);
-        IpamConfig c = Conf.load(ipam, Conf.on(backend, attachments).range("10.1.0.0/28")
+        IpamConfig c = Conf.load(ipam, conf().range("10.1.0.0/28")
                 .ipam("exclude", List.of("10.1.0.8/30")).ipam("gateway", "10.1.0.1"));
-        TestStore store = TestStoreProvider.backend(backend);
+        TestStore store = store();
         ipam.add(c, owner("a"));
         ipam.add(c, owner("b"));
         String warm = registry.scrape();

@@ -16,31 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The node-local attachment journal and CNI GC. */
-class GcJournalTest {
+class GcJournalTest extends EngineFixture {
 
-    @TempDir
-    Path attachments;
-
-    private final String backend = UUID.randomUUID().toString();
-    private final Ipam ipam = Conf.engine();
-
-    @AfterEach
-    void close() {
-        ipam.close();
-    }
-
-    private Conf conf() {
-        return Conf.on(backend, attachments).range("10.0.0.0/24", "fd00::/64");
-    }
-
-    private TestStore store() {
-        return TestStoreProvider.backend(backend);
+    @Override
+    Conf conf() {
+        return super.conf().range("10.0.0.0/24", "fd00::/64");
     }
 
     private IpamConfig gcConfig(List<AttachmentId> valid) {
@@ -83,7 +66,7 @@ class GcJournalTest {
     @Test
     void gcFindsPoolsEvenAfterTheConfigurationChanged() {
         ipam.add(Conf.load(ipam, conf()), IpamTest.owner("a"));
-        ipam.gc(Conf.load(ipam, Conf.on(backend, attachments).range("10.7.0.0/24")));
+        ipam.gc(Conf.load(ipam, super.conf().range("10.7.0.0/24")));
         assertEquals(Map.of(), store().allocations(PoolKey.of(Cidr.parse("10.0.0.0/24"), "")));
     }
 

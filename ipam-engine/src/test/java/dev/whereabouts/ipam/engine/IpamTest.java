@@ -15,35 +15,12 @@ import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.api.StoreUnavailableException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** ADD, DEL, CHECK and STATUS through the public entry point, against the test store. */
-class IpamTest {
-
-    @TempDir
-    Path attachments;
-
-    private final String backend = UUID.randomUUID().toString();
-    private final Ipam ipam = Conf.engine();
-
-    @AfterEach
-    void close() {
-        ipam.close();
-    }
-
-    private Conf conf() {
-        return Conf.on(backend, attachments);
-    }
-
-    private TestStore store() {
-        return TestStoreProvider.backend(backend);
-    }
+class IpamTest extends EngineFixture {
 
     static Owner owner(String c) {
         return new Owner(c, "net1", "ns/" + c);

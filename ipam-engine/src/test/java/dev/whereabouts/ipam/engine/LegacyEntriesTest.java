@@ -12,42 +12,23 @@ import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.api.Reservation;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a DEL or re-ADD must still find although no ordinary ADD wrote it: entries without an
  * interface name (upstream before v0.8), found by container id on DEL and by pod reference on a
  * re-ADD; and the reservation an ADD of unknown outcome left without a pool entry.
  */
-class LegacyEntriesTest {
+class LegacyEntriesTest extends EngineFixture {
 
     private static final PoolKey POOL = PoolKey.of(Cidr.parse("10.0.0.0/24"), "");
     private static final IpAddress HELD = IpAddress.parse("10.0.0.7");
     private static final Owner LEGACY = new Owner("sandbox-1", "", "ns/web-0");
 
-    @TempDir
-    Path attachments;
-
-    private final String backend = UUID.randomUUID().toString();
-    private final Ipam ipam = Conf.engine();
-
-    @AfterEach
-    void close() {
-        ipam.close();
-    }
-
-    private TestStore store() {
-        return TestStoreProvider.backend(backend);
-    }
-
     private IpamConfig network() {
-        IpamConfig c = Conf.load(ipam, Conf.on(backend, attachments).range("10.0.0.0/24"));
+        IpamConfig c = Conf.load(ipam, conf().range("10.0.0.0/24"));
         store().commit(POOL, PoolVersion.ABSENT, new PoolChange(List.of(new Allocation(HELD, LEGACY)), List.of(),
                 List.of(new Reservation("", HELD, LEGACY)), List.of()));
         return c;
@@ -80,7 +61,7 @@ class LegacyEntriesTest {
 
     @Test
     void aDelAfterAnAddOfUnknownOutcomeSweepsTheReservationItLeft() {
-        IpamConfig c = Conf.load(ipam, Conf.on(backend, attachments).range("10.0.0.0/24"));
+        IpamConfig c = Conf.load(ipam, conf().range("10.0.0.0/24"));
         Owner lost = new Owner("sandbox-7", "net1", "ns/web-7");
         // The ADD's reservation landed, its pool write did not, and neither did the rollback.
         store().commit(POOL, PoolVersion.ABSENT, new PoolChange(List.of(), List.of(),

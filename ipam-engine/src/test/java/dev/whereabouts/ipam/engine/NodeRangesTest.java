@@ -12,33 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** node_ranges with kube-node's and node-annotation's annotation formats, their gateway rule and ipv4_namespaces. */
-class NodeRangesTest {
+class NodeRangesTest extends EngineFixture {
 
     static final String ANN = "example.com/net3";
 
-    /** One in-memory backend per test, so that node objects do not leak between tests. */
-    private final String backend = UUID.randomUUID().toString();
-    private final Ipam ipam = Conf.engine();
-    @TempDir
-    Path attachments;
-
-    private TestStore store() {
-        return TestStoreProvider.backend(backend);
-    }
-
-    @AfterEach
-    void close() {
-        ipam.close();
-    }
-
     private IpamConfig load(Object nodeRanges, String cniArgs, Map<String, Object> extra) {
-        Conf conf = Conf.on(backend, attachments).ipam("node_ranges", nodeRanges);
+        Conf conf = conf().ipam("node_ranges", nodeRanges);
         extra.forEach(conf::ipam);
         return ipam.load(conf.bytes(), cniArgs, Map.of("NODENAME", "vm-3"));
     }
@@ -124,7 +107,7 @@ class NodeRangesTest {
         store().machineId("vm-7", "abc123");
         Path id = Files.writeString(dir.resolve("machine-id"), "\nabc123\n");
         Path host = Files.writeString(dir.resolve("hostname"), "host-1\n");
-        Conf conf = Conf.on(backend, attachments).ipam("node_ranges", true);
+        Conf conf = conf().ipam("node_ranges", true);
         var n = ipam.load(conf.bytes(), "", Map.of("NODE_NAME", "vm-5")).network();
         assertEquals("vm-5", NodeNames.resolve(n, this::store, id, host));
         n = ipam.load(conf.bytes(), "", Map.of("NODENAME", "vm-4", "NODE_NAME", "vm-5")).network();

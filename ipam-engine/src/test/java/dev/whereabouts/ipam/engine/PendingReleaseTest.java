@@ -21,34 +21,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Releases the store could not take are queued, not forgotten; an ADD's intent precedes its commit. */
-class PendingReleaseTest {
+class PendingReleaseTest extends EngineFixture {
 
     private static final PoolKey V4 = PoolKey.of(Cidr.parse("10.0.0.0/24"), "");
     private static final AttachmentId A = new AttachmentId("a", "net1");
 
-    /** Each test's own backend of the test store, its own node journal and its own engine. */
-    private final String backend = UUID.randomUUID().toString();
-    @TempDir
-    Path attachments;
-    private final Ipam ipam = Conf.engine();
-
-    @AfterEach
-    void closeTheEngine() {
-        ipam.close();
-    }
-
-    private TestStore store() {
-        return TestStoreProvider.backend(backend);
-    }
-
     private IpamConfig config() {
-        return Conf.load(ipam, Conf.on(backend, attachments).range("10.0.0.0/24"));
+        return Conf.load(ipam, conf().range("10.0.0.0/24"));
     }
 
     private JournalRecord.State state() {
@@ -114,7 +96,7 @@ class PendingReleaseTest {
     @Test
     void gcReleasesAPendingReleaseEvenIfTheRuntimeStillListsIt() {
         queueOneReleaseDuringAnOutage();
-        ipam.gc(Conf.load(ipam, Conf.on(backend, attachments).range("10.0.0.0/24")
+        ipam.gc(Conf.load(ipam, conf().range("10.0.0.0/24")
                 .top("cni.dev/valid-attachments", List.of(Map.of("containerID", "a", "ifname", "net1")))));
         assertEquals(Map.of(), store().allocations(V4));
     }
@@ -137,7 +119,7 @@ class PendingReleaseTest {
         IpamConfig c = config();
         store().loseNextAnswer();
         assertThrows(IpamException.class, () -> ipam.add(c, IpamTest.owner("a")));
-        ipam.gc(Conf.load(ipam, Conf.on(backend, attachments).range("10.0.0.0/24")
+        ipam.gc(Conf.load(ipam, conf().range("10.0.0.0/24")
                 .top("cni.dev/valid-attachments", List.of())));
         assertEquals(Map.of(), store().allocations(V4));
         assertFalse(Files.exists(attachments.resolve("net1/a_net1")));
@@ -145,7 +127,7 @@ class PendingReleaseTest {
 
     @Test
     void anAddThatFailedCleanlyLeavesNoIntent() {
-        IpamConfig c = Conf.load(ipam, Conf.on(backend, attachments).range("10.0.0.0/30"));
+        IpamConfig c = Conf.load(ipam, conf().range("10.0.0.0/30"));
         ipam.add(c, IpamTest.owner("x"));
         ipam.add(c, IpamTest.owner("y"));
         IpamException e = assertThrows(IpamException.class, () -> ipam.add(c, IpamTest.owner("a")));

@@ -22,8 +22,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,23 +29,13 @@ import org.junit.jupiter.api.Test;
  * reference): the store must read them, allocate around their entries, and write back objects
  * whose fields and value formats are upstream's.
  */
-class CompatibilityFixturesTest {
+class CompatibilityFixturesTest extends MockStoreFixture {
 
     static final Path FIXTURES = Path.of("src", "test", "resources", "fixtures");
 
-    MockCluster cluster;
-    KubernetesIpamStore store;
-
-    @BeforeEach
-    void start() {
-        cluster = new MockCluster("kube-system");
-        store = cluster.open();
-    }
-
-    @AfterEach
-    void stop() {
-        store.close();
-        cluster.close();
+    @Override
+    MockCluster newCluster() {
+        return new MockCluster("kube-system");
     }
 
     static String text(String fixture) {

@@ -5,61 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.ipam.api.Allocation;
 import dev.whereabouts.ipam.api.Cidr;
-import dev.whereabouts.ipam.api.IpAddress;
 import dev.whereabouts.ipam.api.Owner;
 import dev.whereabouts.ipam.api.PoolChange;
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.PoolSnapshot;
 import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.api.Reservation;
-import dev.whereabouts.ipam.api.StoreUnavailableException;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class KubernetesStoreTest {
-
-    static final PoolKey POOL = PoolKey.of(Cidr.parse("10.11.88.96/28"), "");
-    static final Owner A = new Owner("ctr-a", "net1", "default/pod-a");
-    static final Owner B = new Owner("ctr-b", "net1", "default/pod-b");
-
-    MockCluster cluster;
-    KubernetesIpamStore store;
-
-    @BeforeEach
-    void start() {
-        cluster = new MockCluster("whereabouts-test");
-        store = cluster.open();
-    }
-
-    @AfterEach
-    void stop() {
-        store.close();
-        cluster.close();
-    }
-
-    static IpAddress ip(String s) {
-        return IpAddress.parse(s);
-    }
-
-    GenericKubernetesResource rawPool(String name) {
-        return cluster.admin.genericKubernetesResources(Kinds.IP_POOL).inNamespace(cluster.namespace).withName(name).get();
-    }
-
-    GenericKubernetesResource rawReservation(String name) {
-        return cluster.admin.genericKubernetesResources(Kinds.RESERVATION).inNamespace(cluster.namespace).withName(name).get();
-    }
+class KubernetesStoreTest extends MockStoreFixture {
 
     @Test
     void namespaceComesFromTheKubeconfigContext() {

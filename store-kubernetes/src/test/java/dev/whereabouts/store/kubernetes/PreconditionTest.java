@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,25 +35,15 @@ import org.junit.jupiter.api.Test;
  * does: delete preconditions (409 "Conflict" when the resourceVersion moved on) and the status
  * reasons a real server uses.
  */
-class PreconditionTest {
+class PreconditionTest extends MockStoreFixture {
 
     static final String BASE = "/apis/whereabouts.cni.cncf.io/v1alpha1/namespaces/ns/";
     static final Owner A = new Owner("ctr-a", "net1", "default/a");
     static final Owner B = new Owner("ctr-b", "net1", "default/b");
 
-    MockCluster cluster;
-    KubernetesIpamStore store;
-
-    @BeforeEach
-    void start() {
-        cluster = new MockCluster("ns", false);
-        store = cluster.open();
-    }
-
-    @AfterEach
-    void stop() {
-        store.close();
-        cluster.close();
+    @Override
+    MockCluster newCluster() {
+        return new MockCluster("ns", false);
     }
 
     static GenericKubernetesResource reservation(String name, String rv, Owner owner) {
