@@ -38,8 +38,6 @@ import org.junit.jupiter.api.Test;
 class PreconditionTest extends MockStoreFixture {
 
     static final String BASE = "/apis/whereabouts.cni.cncf.io/v1alpha1/namespaces/ns/";
-    static final Owner A = new Owner("ctr-a", "net1", "default/a");
-    static final Owner B = new Owner("ctr-b", "net1", "default/b");
 
     @Override
     MockCluster newCluster() {
