@@ -4,9 +4,12 @@ import dev.whereabouts.ipam.api.InvalidConfigException;
 import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.ipam.spi.StoreProvider;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 
 /**
@@ -68,9 +71,17 @@ public final class FileStoreProvider implements StoreProvider {
                     "must be between 1 and 600000");
         }
         Path dir = dataDir(config);
-        // A file where the directory should be is a mistake no retry fixes.
-        if (!Files.isDirectory(dir) && Files.exists(dir)) { // one stat(2) per call when all is well
-            throw new InvalidConfigException("file.data_dir", dir.toString(), "exists and is not a directory");
+        // A file where the directory should be is a mistake no retry fixes. One stat(2), not
+        // isDirectory then exists: between those two, the first calls of a burst on a fresh node
+        // create the directory, and the call that asked in between refused a valid configuration.
+        try {
+            if (!Files.readAttributes(dir, BasicFileAttributes.class).isDirectory()) {
+                throw new InvalidConfigException("file.data_dir", dir.toString(), "exists and is not a directory");
+            }
+        } catch (NoSuchFileException absent) {
+            // created on first use
+        } catch (IOException unknown) {
+            // not for the configuration to judge: the store's first use reports what is wrong
         }
         return new Settings(dir, Duration.ofMillis(timeout));
     }

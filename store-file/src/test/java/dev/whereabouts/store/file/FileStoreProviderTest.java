@@ -13,10 +13,15 @@ import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,5 +88,52 @@ class FileStoreProviderTest {
         }
         IpamException e = assertThrows(IpamException.class, () -> p.open(new StoreConfig(Map.of("file", "x"))));
         assertEquals(IpamException.INVALID_CONFIG, e.code());
+    }
+
+    @Test
+    void aFileWhereTheDataDirectoryShouldBeIsInvalidConfiguration() throws Exception {
+        Path file = Files.writeString(tmp.resolve("data"), "not a directory");
+        IpamException e = assertThrows(IpamException.class, () -> new FileStoreProvider().clientKey(Stores.config(file)));
+        assertEquals(IpamException.INVALID_CONFIG, e.code());
+        assertTrue(e.getMessage().contains("not a directory") || e.details().contains("not a directory"), e.toString());
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), Files.createDirectory(tmp.resolve("real")));
+        assertEquals(link.toString(), new FileStoreProvider().clientKey(Stores.config(link)));
+    }
+
+    /**
+     * The first calls of a burst on a fresh node: some create the data directory while others judge
+     * the configuration. None of them may take the directory appearing for a configuration error.
+     */
+    @Test
+    void aDataDirectoryCreatedMeanwhileIsNoConfigurationError() throws Exception {
+        FileStoreProvider p = new FileStoreProvider();
+        int judges = 3;
+        try (var threads = Executors.newFixedThreadPool(judges + 1)) {
+            for (int round = 0; round < 300; round++) {
+                Path dir = tmp.resolve("fresh-" + round + "/data");
+                StoreConfig config = Stores.config(dir);
+                var start = new CyclicBarrier(judges + 1);
+                var created = new AtomicBoolean();
+                List<Future<?>> calls = new ArrayList<>();
+                calls.add(threads.submit(() -> {
+                    start.await();
+                    Files.createDirectories(dir);
+                    created.set(true);
+                    return null;
+                }));
+                for (int j = 0; j < judges; j++) {
+                    calls.add(threads.submit(() -> {
+                        start.await();
+                        while (!created.get()) { // judging right up to the moment it appears
+                            p.clientKey(config);
+                        }
+                        return p.clientKey(config);
+                    }));
+                }
+                for (Future<?> call : calls) {
+                    call.get(); // an ExecutionException here carries the refusal
+                }
+            }
+        }
     }
 }
