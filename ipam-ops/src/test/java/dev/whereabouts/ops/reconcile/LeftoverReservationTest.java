@@ -9,12 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.ipam.api.PoolKey;
 import dev.whereabouts.ipam.api.Reservation;
+import dev.whereabouts.ops.StepClock;
 import dev.whereabouts.store.tck.InMemoryStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -22,25 +20,6 @@ import org.junit.jupiter.api.Test;
 /** Reservations that no pool entry backs: removed only when seen twice, the grace period apart. */
 class LeftoverReservationTest {
 
-    /** A clock the test moves. */
-    static final class StepClock extends Clock {
-        Instant now = Instant.parse("2026-03-01T04:30:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** No pods at all: the leftovers here are judged by backing only. */
     static final PodDirectory NO_PODS = podRef -> Optional.empty();
@@ -59,11 +38,11 @@ class LeftoverReservationTest {
         assertEquals(List.of(crashed), first.pendingReservations());
         assertEquals(List.of(), first.removedReservations());
 
-        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         ReconcileReport early = reconciler.run();
         assertEquals(List.of(crashed), early.pendingReservations());
 
-        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         ReconcileReport due = reconciler.run();
         assertEquals(List.of(crashed), due.removedReservations());
         assertEquals(List.of(), store.reservations());
@@ -77,7 +56,7 @@ class LeftoverReservationTest {
 
         // The ADD's pool write lands before the next pass.
         allocate(store, pool, "10.1.0.5", owner("c-5", "ns/five"));
-        clock.now = clock.now.plus(Duration.ofHours(24));
+        clock.advance(Duration.ofHours(24));
         ReconcileReport next = new Reconciler(store, podRef -> Optional.of(alive(podRef, "10.1.0.5")),
                 ReconcilerOptions.DEFAULTS, clock).run();
         assertEquals(List.of(), next.removedReservations());
@@ -92,7 +71,7 @@ class LeftoverReservationTest {
         Reconciler r = new Reconciler(store, podRef -> Optional.of(alive(podRef, "10.1.0.7")),
                 ReconcilerOptions.DEFAULTS, clock);
         assertEquals(List.of(other), r.run().pendingReservations());
-        clock.now = clock.now.plus(Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(5));
         assertEquals(List.of(other), r.run().removedReservations());
         assertTrue(store.reservations().stream().allMatch(x -> x.networkName().equals("blue")));
     }
@@ -101,7 +80,7 @@ class LeftoverReservationTest {
     void aFreshReconcilerHasNotSeenAnythingYet() {
         StoreFill.reserveOnly(store, pool, new Reservation("blue", ip("10.1.0.9"), owner("c-x", "ns/x")));
         reconciler.run();
-        clock.now = clock.now.plus(Duration.ofHours(1));
+        clock.advance(Duration.ofHours(1));
         Reconciler restarted = new Reconciler(store, NO_PODS, ReconcilerOptions.DEFAULTS, clock);
         assertEquals(1, restarted.run().pendingReservations().size());
         assertEquals(1, store.reservations().size());
@@ -123,7 +102,7 @@ class LeftoverReservationTest {
             ReconcileReport report = r.run();
             assertEquals(List.of(), report.removedReservations());
             assertEquals(List.of(), report.pendingReservations());
-            clock.now = clock.now.plus(Duration.ofHours(1));
+            clock.advance(Duration.ofHours(1));
         }
         assertEquals(List.of(orphan), store.reservations());
         assertEquals(orphan.owner(), store.read(pool).allocations().get(ip("10.1.0.9")));
@@ -137,7 +116,7 @@ class LeftoverReservationTest {
         Reconciler r = new Reconciler(store, podRef -> Optional.of(alive(podRef, "10.1.0.10")),
                 ReconcilerOptions.DEFAULTS, clock);
         r.run();
-        clock.now = clock.now.plus(Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(5));
         assertEquals(List.of(old), r.run().removedReservations());
         assertEquals(java.util.Map.of(), store.read(pool).allocations());
     }

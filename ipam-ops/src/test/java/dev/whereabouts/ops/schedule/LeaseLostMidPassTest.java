@@ -13,6 +13,7 @@ import dev.whereabouts.ipam.api.PoolVersion;
 import dev.whereabouts.ipam.api.Reservation;
 import dev.whereabouts.ipam.spi.CommitOutcome;
 import dev.whereabouts.ipam.spi.IpamStore;
+import dev.whereabouts.ops.StepClock;
 import dev.whereabouts.ops.reconcile.KubernetesPodDirectory;
 import dev.whereabouts.ops.reconcile.ReconcileReport;
 import dev.whereabouts.ops.reconcile.Reconciler;
@@ -21,11 +22,7 @@ import dev.whereabouts.store.tck.InMemoryStore;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,24 +32,6 @@ class LeaseLostMidPassTest {
 
     static KubernetesClient client;
 
-    static final class StepClock extends Clock {
-        Instant now = Instant.parse("2026-03-01T04:30:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** Before its first commit returns, another node takes the Lease and time moves on. */
     static final class StealingStore implements IpamStore {
@@ -98,11 +77,11 @@ class LeaseLostMidPassTest {
             Lease l = client.leases().inNamespace("kube-system").withName("lost-1").get();
             l.getSpec().setHolderIdentity("node-b");
             client.leases().inNamespace("kube-system").resource(l).update();
-            clock.now = clock.now.plusSeconds(30);
+            clock.advance(Duration.ofSeconds(30));
         });
         Reconciler reconciler = new Reconciler(stealing, new KubernetesPodDirectory(client), ReconcilerOptions.DEFAULTS, clock);
 
-        ReconcileReport report = ScheduledReconciler.runLeased(reconciler, lease, clock, clock.now, false).orElseThrow();
+        ReconcileReport report = ScheduledReconciler.runLeased(reconciler, lease, clock, clock.instant(), false).orElseThrow();
 
         assertEquals(1, report.removed().size());
         assertTrue(report.failures().getFirst().contains("lease lost"), report.failures().toString());
