@@ -1,5 +1,8 @@
 package dev.whereabouts.ipam.spi;
 
+import java.util.Map;
+import java.util.function.Consumer;
+
 /**
  * Makes stores of one kind. Found with {@link java.util.ServiceLoader} and selected by the
  * {@code datastore} field of the {@code ipam} section, which must equal {@link #name()}.
@@ -50,4 +53,19 @@ public interface StoreProvider {
      * @since 0.3
      */
     default void warmUp() {}
+
+    /**
+     * Lends the daemon's start-up warm-up a stand-in server of this store for whole CNI calls:
+     * starts it on a loopback port of this process, runs {@code calls} with the fields of an
+     * {@code ipam} section that point this store at it (for etcd, {@code etcd_host} and
+     * {@code etcd_prefix}), and stops it once {@code calls} returns.
+     *
+     * <p>Why, beside {@link #warmUp}: that reaches the client, but not the rest of a call's way to
+     * this store, which is compiled only once calls name the store: its configuration fields, its
+     * client cache, the engine's pool lanes on it. The rules of {@link #warmUp} hold: nothing
+     * outside this process is contacted, and it may throw. The default does not call {@code calls}.
+     *
+     * @since 0.4
+     */
+    default void lendStandIn(Consumer<Map<String, Object>> calls) {}
 }

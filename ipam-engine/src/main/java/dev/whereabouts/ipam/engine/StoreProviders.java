@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +102,21 @@ public final class StoreProviders {
                 provider.warmUp();
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("warm-up of store '{}' failed: {}", name, e.toString());
+            }
+        });
+    }
+
+    /**
+     * Runs {@code calls} once per provider that lends a stand-in server ({@link StoreProvider#lendStandIn}),
+     * with its name and the {@code ipam} fields that point it at the stand-in; one that fails is
+     * logged and skipped.
+     */
+    public void lendStandIns(BiConsumer<String, Map<String, Object>> calls) {
+        byName.forEach((name, provider) -> {
+            try {
+                provider.lendStandIn(fields -> calls.accept(name, fields));
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("stand-in of store '{}' failed: {}", name, e.toString());
             }
         });
     }

@@ -12,6 +12,7 @@ import java.net.URLClassLoader;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** Provider discovery and selection. */
@@ -95,7 +96,23 @@ class StoreLoaderTest {
         assertEquals(List.of("fine"), warmed);
     }
 
+    @Test
+    void eachStandInIsLentUnderItsStoresNameAndOneThatFailsKeepsNoOtherFromLending() {
+        Map<String, Map<String, Object>> lent = new java.util.TreeMap<>();
+        StoreProvider broken = provider("broken", () -> { }, calls -> {
+            throw new IllegalStateException("no stand-in today");
+        });
+        StoreProvider fine = provider("fine", () -> { }, calls -> calls.accept(Map.of("fine_host", "127.0.0.1:1")));
+        StoreProvider silent = provider("silent", () -> { }, calls -> { }); // lends nothing
+        StoreProviders.of(List.of(broken, fine, silent)).lendStandIns(lent::put);
+        assertEquals(Map.of("fine", Map.of("fine_host", "127.0.0.1:1")), lent);
+    }
+
     private static StoreProvider provider(String name, Runnable warmUp) {
+        return provider(name, warmUp, calls -> { });
+    }
+
+    private static StoreProvider provider(String name, Runnable warmUp, Consumer<Consumer<Map<String, Object>>> lend) {
         return new StoreProvider() {
             @Override
             public String name() {
@@ -110,6 +127,11 @@ class StoreLoaderTest {
             @Override
             public void warmUp() {
                 warmUp.run();
+            }
+
+            @Override
+            public void lendStandIn(Consumer<Map<String, Object>> calls) {
+                lend.accept(calls);
             }
         };
     }

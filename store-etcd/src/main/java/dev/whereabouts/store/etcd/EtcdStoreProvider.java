@@ -4,6 +4,8 @@ import dev.whereabouts.ipam.spi.IpamStore;
 import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.ipam.spi.StoreProvider;
 import dev.whereabouts.ipam.spi.WarmupCycles;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +62,12 @@ public final class EtcdStoreProvider implements StoreProvider {
     @Override
     public void warmUp() {
         LOG.debug("etcd client warm-up over loopback: {}", LoopbackWarmup.run(WarmupCycles.DEFAULT));
+    }
+
+    /** A stand-in etcd of this process ({@link LoopbackWarmup}) for whole CNI calls; nothing reaches a real etcd. */
+    @Override
+    public void lendStandIn(Consumer<Map<String, Object>> calls) {
+        LoopbackWarmup.lend(calls);
     }
 
     /** Endpoints, user, certificate paths and prefix: what makes two clients different. */

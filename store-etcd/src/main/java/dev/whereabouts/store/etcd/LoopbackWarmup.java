@@ -5,6 +5,7 @@ import dev.whereabouts.ipam.spi.WarmupCycles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The store's calls of a burst, made by a real client of this store against a {@link LoopbackEtcd}
@@ -23,12 +24,25 @@ final class LoopbackWarmup {
 
     /** Runs {@code cycles} of {@link WarmupCycles} and returns what they did to the stand-in. */
     static String run(int cycles) {
-        try (LoopbackEtcd etcd = LoopbackEtcd.start()) {
-            StoreConfig config = new StoreConfig(Map.of("etcd_host", etcd.endpoint(), "etcd_prefix", "/whereabouts-warmup"));
-            try (EtcdStore store = new EtcdStore(EtcdSettings.from(config))) {
+        var done = new StringBuilder();
+        lend(fields -> {
+            try (EtcdStore store = new EtcdStore(EtcdSettings.from(new StoreConfig(fields)))) {
                 WarmupCycles.run(store, cycles);
             }
-            return "cycles=" + cycles + " revision=" + etcd.revision() + " keys=" + etcd.keyCount();
+            done.append("cycles=").append(cycles);
+        }, etcd -> done.append(" revision=").append(etcd.revision()).append(" keys=").append(etcd.keyCount()));
+        return done.toString();
+    }
+
+    /** {@link EtcdStoreProvider#lendStandIn}: a stand-in etcd for as long as {@code calls} runs. */
+    static void lend(Consumer<Map<String, Object>> calls) {
+        lend(calls, etcd -> { });
+    }
+
+    private static void lend(Consumer<Map<String, Object>> calls, Consumer<LoopbackEtcd> after) {
+        try (LoopbackEtcd etcd = LoopbackEtcd.start()) {
+            calls.accept(Map.of("etcd_host", etcd.endpoint(), "etcd_prefix", "/whereabouts-warmup"));
+            after.accept(etcd);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,6 +6,8 @@ import dev.whereabouts.ipam.spi.StoreConfig;
 import dev.whereabouts.ipam.spi.StoreProvider;
 import dev.whereabouts.ipam.spi.WarmupCycles;
 import dev.whereabouts.store.kubernetes.client.KubernetesClients;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,12 @@ public final class KubernetesStoreProvider implements StoreProvider {
     public void warmUp() {
         ClientWarmup.run(KubernetesClients.serialization(), ClientWarmup.ROUNDS);
         LOG.debug("kubernetes client warm-up over loopback: {}", LoopbackWarmup.run(WarmupCycles.DEFAULT));
+    }
+
+    /** A stand-in API server of this process ({@link LoopbackWarmup}) for whole CNI calls; nothing reaches a real one. */
+    @Override
+    public void lendStandIn(Consumer<Map<String, Object>> calls) {
+        LoopbackWarmup.lend(calls);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The store's calls of a burst, made by a real client of this store against a {@link LoopbackApi}
@@ -28,6 +29,22 @@ final class LoopbackWarmup {
 
     /** Runs {@code cycles} of {@link WarmupCycles} and returns the server's counts. */
     static String run(int cycles) {
+        var counts = new StringBuilder();
+        lend(fields -> {
+            try (KubernetesIpamStore store = new KubernetesIpamStore(
+                    KubernetesClients.connect(new StoreConfig(fields), Map.of()), false)) {
+                WarmupCycles.run(store, cycles);
+            }
+        }, api -> counts.append(api.counts()));
+        return counts.toString();
+    }
+
+    /** {@link KubernetesStoreProvider#lendStandIn}: a stand-in API server for as long as {@code calls} runs. */
+    static void lend(Consumer<Map<String, Object>> calls) {
+        lend(calls, api -> { });
+    }
+
+    private static void lend(Consumer<Map<String, Object>> calls, Consumer<LoopbackApi> after) {
         Path dir;
         try {
             // named as the daemon's own warm-up directories, whose start removes those of dead daemons
@@ -42,11 +59,8 @@ final class LoopbackWarmup {
                      "users": [{"name": "warmup", "user": {"token": "warmup"}}],
                      "contexts": [{"name": "warmup", "context": {"cluster": "loopback", "user": "warmup", "namespace": "%s"}}]}
                     """.formatted(api.url(), NAMESPACE));
-            StoreConfig config = new StoreConfig(Map.of("kubernetes", Map.of("kubeconfig", kubeconfig.toString())));
-            try (KubernetesIpamStore store = new KubernetesIpamStore(KubernetesClients.connect(config, Map.of()), false)) {
-                WarmupCycles.run(store, cycles);
-            }
-            return api.counts();
+            calls.accept(Map.of("kubernetes", Map.of("kubeconfig", kubeconfig.toString())));
+            after.accept(api);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -6,17 +6,19 @@ import dev.whereabouts.ipam.engine.Ipam;
 import dev.whereabouts.ipam.engine.LogLevel;
 import dev.whereabouts.ipam.engine.StoreProviders;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Runs the per-call path a few hundred times when the daemon starts, so that a burst arriving at a
@@ -30,7 +32,11 @@ import java.util.function.BooleanSupplier;
  *
  * <p>The calls go through the same {@link CniHandler} as real ones, but to a private engine
  * (its own store clients, lanes and journal; no metrics) on the {@code file} store in a temporary
- * directory that is removed afterwards: nothing a real call sees is touched. It gives way to real
+ * directory that is removed afterwards: nothing a real call sees is touched. Then every store
+ * provider warms its client ({@code StoreProvider.warmUp}), and {@link #STAND_IN_CYCLES} more
+ * cycles run on each stand-in server a provider lends ({@code StoreProvider.lendStandIn}): the
+ * way from a call's configuration to that store's client, which a burst on it would otherwise
+ * compile (a fresh daemon in an 8-node etcd burst compiled about 60 methods a second). It gives way to real
  * calls: while the daemon serves one, the warm-up waits (real calls warm the code as well), and
  * once it has waited {@link #MAX_WAIT} in all it stops.
  */
@@ -45,11 +51,15 @@ public final class JitWarmup {
     /** The longest wait for the compiler between two steps; on an idle node it takes 1-3 s. */
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
     private static final int STORE_PASSES = 2;
+    /** Cycles of whole calls on each store's stand-in: past the 20 calls after which the daemon compiles a method. */
+    static final int STAND_IN_CYCLES = 30;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BooleanSupplier busy;
     private final Duration maxWait;
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger standIn = new AtomicInteger();
     private long waitedNanos;
     private volatile boolean gaveUp;
 
@@ -69,15 +79,15 @@ public final class JitWarmup {
         }
     }
 
-    /** What a warm-up did: the cycles it ran and how many of their calls failed. */
-    record Outcome(int cycles, int failedCalls) {
+    /** What a warm-up did: the cycles it ran on the file store and on stand-ins of stores, and how many calls failed. */
+    record Outcome(int cycles, int failedCalls, int standInCycles) {
     }
 
     /** Runs the warm-up on this thread (tests). */
     static Outcome runNow(int cycles, BooleanSupplier busy, Duration maxWait) {
         var warmup = new JitWarmup(busy, maxWait);
         warmup.run(cycles);
-        return new Outcome(warmup.done.get(), warmup.failed.get());
+        return new Outcome(warmup.done.get() - warmup.standIn.get(), warmup.failed.get(), warmup.standIn.get());
     }
 
     private void run(int cycles) {
@@ -88,9 +98,11 @@ public final class JitWarmup {
             dir = WarmupDirs.create();
             // Each step starts on an empty compile queue, and the store warm-ups run twice: code
             // first run while the queue is long is not queued at all (CompilerQueue).
-            cycles(dir, 0, cycles / 2);
+            byte[] fileConfig = config("file", Map.of("file", Map.of("data_dir", dir.resolve("store").toString())),
+                    dir.resolve("attachments"));
+            cycles(fileConfig, 0, cycles / 2);
             CompilerQueue.awaitDrained(DRAIN_WAIT);
-            cycles(dir, cycles / 2, cycles);
+            cycles(fileConfig, cycles / 2, cycles);
             CompilerQueue.awaitDrained(DRAIN_WAIT);
             // The cycles reach no store client but the file store's; the others warm their own
             // client against stand-ins of their own (StoreProvider.warmUp).
@@ -99,9 +111,22 @@ public final class JitWarmup {
                 stores.warmUpAll();
                 CompilerQueue.awaitDrained(DRAIN_WAIT);
             }
-            Logs.process().log(LogLevel.VERBOSE, "JIT warm-up %s: %d ADD+DEL cycles in %d ms%s".formatted(
-                    gaveUp ? "stopped, the daemon was busy" : "done", done.get(), (System.nanoTime() - start) / 1_000_000,
-                    failed.get() == 0 ? "" : ", " + failed.get() + " calls failed"), null);
+            // Then whole calls on each store that lends a stand-in server: the way from a call's
+            // configuration to the client, which the cycles above take only to the file store.
+            int standInCycles = Math.min(cycles, STAND_IN_CYCLES);
+            if (mayGoOn()) {
+                Path att = dir;
+                stores.lendStandIns((name, fields) -> {
+                    if (mayGoOnQuietly()) {
+                        standIn.addAndGet(cycles(config(name, fields, att.resolve("attachments-" + name)), 0, standInCycles));
+                    }
+                });
+                CompilerQueue.awaitDrained(DRAIN_WAIT);
+            }
+            Logs.process().log(LogLevel.VERBOSE, "JIT warm-up %s: %d ADD+DEL cycles, %d on stand-ins of stores, in %d ms%s"
+                    .formatted(gaveUp ? "stopped, the daemon was busy" : "done", done.get() - standIn.get(), standIn.get(),
+                            (System.nanoTime() - start) / 1_000_000,
+                            failed.get() == 0 ? "" : ", " + failed.get() + " calls failed"), null);
         } catch (Exception e) {
             Logs.process().log(LogLevel.VERBOSE, "JIT warm-up stopped: " + e, null);
         } finally {
@@ -111,11 +136,16 @@ public final class JitWarmup {
         }
     }
 
-    /** Runs cycles {@code from} to {@code to} from {@link #CALLERS} callers at once (so the pool lanes batch, as in a burst). */
-    private void cycles(Path dir, int from, int to) throws Exception {
+    /**
+     * Runs cycles {@code from} to {@code to} from {@link #CALLERS} callers at once (so the pool lanes
+     * batch, as in a burst), on an engine of their own that is closed before this returns.
+     *
+     * @return how many cycles ran
+     */
+    private int cycles(byte[] config, int from, int to) {
+        int before = done.get();
         try (var handler = new CniHandler(Ipam.withDiscoveredStores());
                 var callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            byte[] config = config(dir);
             List<Future<?>> all = new ArrayList<>();
             for (int c = 0; c < CALLERS; c++) {
                 int caller = c;
@@ -131,6 +161,22 @@ public final class JitWarmup {
             for (Future<?> f : all) {
                 f.get();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("warm-up interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("warm-up failed", e.getCause());
+        }
+        return done.get() - before;
+    }
+
+    /** {@link #mayGoOn} for a caller that cannot throw: an interrupt ends the warm-up. */
+    private boolean mayGoOnQuietly() {
+        try {
+            return mayGoOn();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -154,11 +200,15 @@ public final class JitWarmup {
         }
     }
 
-    private static byte[] config(Path dir) {
-        return """
-                {"cniVersion":"1.0.0","name":"warmup","type":"macvlan","ipam":{"type":"whereabouts",
-                "range":"10.255.0.0/16","datastore":"file","file":{"data_dir":"%s"},
-                "attachments_dir":"%s","log_level":"error"}}"""
-                .formatted(dir.resolve("store"), dir.resolve("attachments")).getBytes(StandardCharsets.UTF_8);
+    /** A network configuration on {@code datastore}, with the store's own {@code fields} in its ipam section. */
+    private static byte[] config(String datastore, Map<String, Object> fields, Path attachments) {
+        Map<String, Object> ipam = new LinkedHashMap<>();
+        ipam.put("type", "whereabouts");
+        ipam.put("range", "10.255.0.0/16");
+        ipam.put("datastore", datastore);
+        ipam.putAll(fields);
+        ipam.put("attachments_dir", attachments.toString());
+        ipam.put("log_level", "error");
+        return JSON.writeValueAsBytes(Map.of("cniVersion", "1.0.0", "name", "warmup", "type", "macvlan", "ipam", ipam));
     }
 }
