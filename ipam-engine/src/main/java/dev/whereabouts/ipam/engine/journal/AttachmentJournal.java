@@ -34,6 +34,8 @@ public final class AttachmentJournal {
 
     private static final Logger LOG = LoggerFactory.getLogger(AttachmentJournal.class);
 
+    private static final int MAX_DIRECTORY_TRIES = 100;
+
     private final Path dir;
 
     /** A journal rooted at {@code attachmentsDir}. */
@@ -96,13 +98,21 @@ public final class AttachmentJournal {
         Path file = file(network, record.attachment());
         byte[] bytes = JournalCodec.encode(record);
         try {
-            try {
-                writer.write(file, bytes);
-            } catch (NoSuchFileException e) {
-                // The network's first record, or a failed ADD of another attachment tidied the empty
-                // directory away meanwhile. Asking first would cost a stat(2) on every write.
-                Files.createDirectories(file.getParent());
-                writer.write(file, bytes);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    writer.write(file, bytes);
+                    return;
+                } catch (NoSuchFileException e) {
+                    // The network's first record (asking first would cost a stat(2) on every write),
+                    // or a refused ADD of another attachment tidied the empty directory away
+                    // (forgetIntent), even between our mkdir and our write. That stops once our
+                    // record is in it; the bound only keeps a directory that something else keeps
+                    // removing from holding the call forever.
+                    if (attempt == MAX_DIRECTORY_TRIES) {
+                        throw e;
+                    }
+                    Files.createDirectories(file.getParent());
+                }
             }
         } catch (IOException e) {
             throw new IpamException(IpamException.IO_FAILURE, "could not write attachment journal", file.toString(), e);

@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,5 +120,41 @@ class AttachmentJournalTest {
         assertEquals(List.of(held(A, "10.0.0.1")), listing.records());
         assertEquals(List.of(b), listing.unreadable());
         assertEquals(List.of(held(A, "10.0.0.1")), journal().list("net"));
+    }
+
+    /**
+     * A refused ADD tidies its network's directory away when it is empty, while another ADD may be
+     * writing that network's first record: the record must land all the same.
+     */
+    @Test
+    void aFirstRecordLandsWhileARefusedAddTidiesTheEmptyDirectoryAway() throws Exception {
+        AttachmentId refused = new AttachmentId("refused", "net1");
+        try (var threads = Executors.newFixedThreadPool(2)) {
+            for (int round = 0; round < 300; round++) {
+                String network = "fresh-" + round;
+                AttachmentId first = new AttachmentId("first-" + round, "net1");
+                var start = new CyclicBarrier(2);
+                var created = new AtomicBoolean();
+                var tidy = threads.submit(() -> {
+                    start.await();
+                    while (!created.get()) { // tidying right up to the moment the record is there
+                        journal().forgetIntent(network, refused);
+                    }
+                    return null;
+                });
+                var create = threads.submit(() -> {
+                    start.await();
+                    try {
+                        journal().create(network, adding(first));
+                    } finally {
+                        created.set(true);
+                    }
+                    return null;
+                });
+                create.get(); // an ExecutionException here carries the failed write
+                tidy.get();
+                assertEquals(Optional.of(adding(first)), journal().read(network, first));
+            }
+        }
     }
 }
