@@ -5,8 +5,6 @@ import dev.whereabouts.cni.launcher.log.Logs;
 import dev.whereabouts.ipam.engine.Ipam;
 import dev.whereabouts.ipam.engine.LogLevel;
 import dev.whereabouts.ipam.engine.StoreProviders;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
