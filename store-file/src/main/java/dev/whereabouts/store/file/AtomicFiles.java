@@ -64,22 +64,6 @@ final class AtomicFiles {
     }
 
     /**
-     * Creates {@code target} with {@code text} in one go, without a temp file and a rename. Not
-     * atomic: a writer killed mid-write leaves a prefix, so only for a file whose reader tells a
-     * prefix from the whole (the journal: {@link RecordText#cutShort}).
-     *
-     * @return false when {@code target} exists (nothing was written)
-     */
-    static boolean create(Path target, String text) throws IOException {
-        try (FileChannel ch = open(target, CREATE_NEW)) {
-            writeFully(ch, text);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        }
-    }
-
-    /**
      * Writes {@code target} in place, creating it if needed. Not atomic: only for a step of a
      * journalled commit, whose files nothing reads without the lock, since the next lock holder
      * replays the journal, and so the step, before anyone reads it.
@@ -91,16 +75,25 @@ final class AtomicFiles {
      * to its new length afterwards (never to zero).
      */
     static void overwrite(Path target, String text) throws IOException {
-        try (FileChannel ch = open(target, WRITE_OR_CREATE)) {
-            byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf, buf.position());
-            }
-            if (ch.size() > bytes.length) {
-                ch.truncate(bytes.length);
-            }
+        try (FileChannel ch = openToWrite(target)) {
+            overwrite(ch, text.getBytes(StandardCharsets.ISO_8859_1));
         }
+    }
+
+    /** Writes {@code bytes} over the file of {@code ch} from its start, as {@link #overwrite(Path, String)} does. */
+    static void overwrite(FileChannel ch, byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+            ch.write(buf, buf.position());
+        }
+        if (ch.size() > bytes.length) {
+            ch.truncate(bytes.length);
+        }
+    }
+
+    /** Opens a file to write in place, creating it (and its directory) if needed. */
+    static FileChannel openToWrite(Path file) throws IOException {
+        return open(file, WRITE_OR_CREATE);
     }
 
     /**

@@ -5,7 +5,7 @@
  * <h2>Layout</h2>
  * <pre>
  * &lt;data_dir&gt;/lock                                  empty; the POSIX lock every writer takes
- * &lt;data_dir&gt;/journal                               present only while a multi-file commit is in flight
+ * &lt;data_dir&gt;/journal                               the last multi-file commit; its closing line reads fin once done
  * &lt;data_dir&gt;/pools/&lt;network&gt;/&lt;range&gt;                one file per pool, e.g. pools/_default/10.0.0.0-24
  * &lt;data_dir&gt;/pools/&lt;network&gt;/&lt;node&gt;_&lt;range&gt;         a node-slice pool
  * &lt;data_dir&gt;/reservations/&lt;network&gt;/&lt;address&gt;     one file per reserved address, e.g. .../2001-db8--5
@@ -70,13 +70,20 @@
  * A change that touches only the pool writes a sibling {@code .tmp-*} file and renames it over the
  * pool file. A change that also reserves or unreserves addresses (every ADD and DEL) is first
  * written, with every file's complete new content, to the journal; the steps are then performed in
- * the order reservations, pool, unreservations, each file written over in place, and the journal is
- * deleted. The commit happens when the journal is whole on disk: a process killed at any point
- * leaves either no journal or one cut short (old state: the steps had not started, and a journal
- * cut short is dropped), or a complete journal that the next lock holder replays (new state).
- * Replay is idempotent because every step is a whole-file write or a delete. So the journal is
- * created in place, and so are the files it covers: a pool or reservation cut short is written
- * again by the replay before anyone reads it, since every read takes the lock. On ext4 a rename
+ * the order reservations, pool, unreservations, each file written over in place, and the journal's
+ * closing {@code end} is overwritten with {@code fin}. The journal is one file, written over the last
+ * commit's from its start and then cut to its new length (never to zero). The commit happens when
+ * the journal is whole on disk and cut: a process killed at any point leaves a journal cut short or
+ * one that still closes with the last commit's {@code fin} (old state: the steps had not started;
+ * the first is dropped, the second is done with), or a complete journal closing with {@code end}
+ * that the next lock holder replays (new state). Replay is idempotent because every step is a
+ * whole-file write or a delete, so the files the journal covers are written in place too: a pool or
+ * reservation cut short is written again by the replay before anyone reads it, since every read
+ * takes the lock. Why one journal file kept for good: on ext4 without its own journal every new
+ * file makes the kernel skip each inode deleted in the last minutes, and a journal created and
+ * deleted by every commit was half the files a CNI call created. An older binary, which created and
+ * deleted the journal, reads a finished one as cut short, logs that it drops it and deletes it; its
+ * own journals are the same text, which this one replays. On ext4 a rename
  * over a file forces its data out at once (so does a truncation to zero, which is why a file that
  * shrinks is cut after its new text is written, never before); these were the three renames of a
  * commit. A binary from before 2026-12-02 reads pools without the lock, so during a rolling change

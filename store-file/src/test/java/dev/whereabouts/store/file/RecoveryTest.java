@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class RecoveryTest {
         try (IpamStore store = Stores.open(dir)) {
             assertEquals(Map.of(ip("10.0.0.5"), owner("a")), store.read(key).allocations());
             assertEquals(List.of(r), store.reservations());
-            assertFalse(Files.exists(layout.journal()));
+            assertTrue(Journal.finished(layout.journal()));
         }
     }
 
@@ -146,13 +147,54 @@ class RecoveryTest {
     }
 
     @Test
-    void aJournalledCommitLeavesNoJournalAndNoTempFile() throws Exception {
+    void aJournalledCommitLeavesItsJournalMarkedDoneAndNoTempFile() throws Exception {
         try (IpamStore store = Stores.open(dir)) {
             FileStoreTest.committed(store.commit(key, PoolVersion.ABSENT, new PoolChange(
                     List.of(alloc("10.0.0.5", "a")), List.of(), List.of(r), List.of())));
             assertEquals(List.of(r), store.reservations());
         }
-        assertFalse(Files.exists(dir.resolve("journal")));
+        String journal = Files.readString(dir.resolve("journal"), StandardCharsets.ISO_8859_1);
+        assertTrue(journal.endsWith("\nfin 2\n"), journal);
+        // a binary from before the journal was kept reads a finished one as cut short, and drops it
+        assertTrue(RecordText.cutShort(journal));
+        StoreInvariants.noLeftovers(dir);
+    }
+
+    /**
+     * A commit's journal is written over the finished journal of the one before. Killed at any byte
+     * of that write, or after it but before the file is cut to the new length, the store must see
+     * the state before the commit; once cut, the state after it.
+     */
+    @Test
+    void aJournalWrittenOverTheLastOneIsReplayedOnlyWhenWholeAndCutToItsLength() throws Exception {
+        Layout layout = new Layout(dir.toRealPath());
+        Reservation other = new Reservation("", ip("10.0.0.9"), owner("b"));
+        PoolVersion first;
+        try (IpamStore store = Stores.open(dir)) {
+            // leaves a finished journal longer than the next one (two reservations against one)
+            first = FileStoreTest.committed(store.commit(key, PoolVersion.ABSENT, new PoolChange(
+                    List.of(alloc("10.0.0.5", "a"), alloc("10.0.0.9", "b")), List.of(), List.of(r, other), List.of())));
+        }
+        byte[] before = Files.readAllBytes(layout.journal());
+        PoolFile after = new PoolFile(key, 2, "feed", new TreeMap<>(Map.of(ip("10.0.0.5"), owner("a"))));
+        byte[] next = Journal.text(layout, List.of(new FileOp.Write(layout.poolFile(key), after.text()),
+                new FileOp.Delete(layout.reservationFile("", other.ip())))).getBytes(StandardCharsets.ISO_8859_1);
+        assertTrue(next.length < before.length, "the test needs a shorter journal to write over a longer one");
+        for (int cut = 0; cut <= next.length; cut++) {
+            byte[] torn = before.clone();
+            System.arraycopy(next, 0, torn, 0, cut);
+            Files.write(layout.journal(), torn);
+            try (IpamStore store = Stores.open(dir)) {
+                assertEquals(first, store.read(key).version(), "cut at " + cut);
+                assertEquals(Set.of(r, other), Set.copyOf(store.reservations()), "cut at " + cut);
+            }
+            StoreInvariants.noLeftovers(dir);
+        }
+        Files.write(layout.journal(), next);
+        try (IpamStore store = Stores.open(dir)) {
+            assertEquals(new PoolVersion("2.feed"), store.read(key).version());
+            assertEquals(List.of(r), store.reservations());
+        }
         StoreInvariants.noLeftovers(dir);
     }
 
