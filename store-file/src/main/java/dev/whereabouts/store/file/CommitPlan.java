@@ -34,8 +34,8 @@ final class CommitPlan {
     /** Another attachment holds {@code holder}; nothing is to be written. */
     record Taken(Reservation holder) implements Outcome {}
 
-    /** The steps to take and the pool content they produce. */
-    record Steps(PoolFile pool, List<FileOp> steps) implements Outcome {}
+    /** The steps to take, the pool content they produce and its text (also in the pool's step). */
+    record Steps(PoolFile pool, String poolText, List<FileOp> steps) implements Outcome {}
 
     private CommitPlan() {}
 
@@ -92,9 +92,10 @@ final class CommitPlan {
         });
         List<FileOp> steps = new ArrayList<>(writes.size() + deletes.size() + 1);
         steps.addAll(writes);
-        steps.add(new FileOp.Write(layout.poolFile(key), next.text()));
+        String text = next.text();
+        steps.add(new FileOp.Write(layout.poolFile(key), text));
         steps.addAll(deletes);
-        return new Steps(next, steps);
+        return new Steps(next, text, steps);
     }
 
     private static Optional<Reservation> load(Layout layout, Reservation r, Map<Path, Optional<Reservation>> cache,

@@ -17,8 +17,8 @@ final class DataFiles {
     private DataFiles() {}
 
     /** The pool in {@code file}, {@code null} when the file does not exist. */
-    static PoolFile pool(Path file, PoolKey key) throws IOException {
-        PoolFile pool = anyPool(file);
+    static PoolFile pool(Path file, PoolKey key, ParsedPools parsed) throws IOException {
+        PoolFile pool = anyPool(file, parsed);
         if (pool != null && !pool.key().equals(key)) {
             throw damaged(file, "it holds pool " + pool.key() + ", not " + key, null);
         }
@@ -26,13 +26,13 @@ final class DataFiles {
     }
 
     /** Whatever pool {@code file} holds, {@code null} when the file does not exist. */
-    static PoolFile anyPool(Path file) throws IOException {
+    static PoolFile anyPool(Path file, ParsedPools parsed) throws IOException {
         Optional<String> text = AtomicFiles.readPresent(file);
         if (text.isEmpty()) {
             return null;
         }
         try {
-            return PoolFile.parse(text.get());
+            return parsed.parse(file, text.get());
         } catch (IllegalArgumentException e) {
             throw damaged(file, e.getMessage(), e);
         }

@@ -32,6 +32,7 @@ final class FileStore implements IpamStore {
 
     private final Path configuredDir;
     private final Duration lockTimeout;
+    private final ParsedPools parsed = new ParsedPools();
     private Layout layout; // guarded by this
     private DirLock lock; // guarded by this
     private boolean closed; // guarded by this
@@ -49,7 +50,7 @@ final class FileStore implements IpamStore {
         // Under the lock: a journalled commit writes the pool file in place, so only the lock (whose
         // holder first finishes any commit a dead process left) guarantees a whole file. In the
         // daemon reads are rare: the engine keeps its pools warm and the commit checks the version.
-        return io(() -> locked(() -> snapshot(l, key, DataFiles.pool(file, key))));
+        return io(() -> locked(() -> snapshot(l, key, DataFiles.pool(file, key, parsed))));
     }
 
     @Override
@@ -66,7 +67,7 @@ final class FileStore implements IpamStore {
         Layout l = start();
         Path file = l.poolFile(key);
         return io(() -> locked(() -> {
-            PoolFile current = DataFiles.pool(file, key);
+            PoolFile current = DataFiles.pool(file, key, parsed);
             PoolVersion now = current == null ? PoolVersion.ABSENT : current.version();
             if (!now.equals(expected)) {
                 return new CommitOutcome.Conflict();
@@ -84,10 +85,11 @@ final class FileStore implements IpamStore {
                 case CommitPlan.Taken t -> new CommitOutcome.ReservationTaken(t.holder());
                 case CommitPlan.Steps s -> {
                     if (s.steps().size() == 1) {
-                        AtomicFiles.write(file, s.pool().text());
+                        AtomicFiles.write(file, s.poolText());
                     } else {
                         Journal.commit(l, s.steps());
                     }
+                    parsed.remember(file, s.poolText(), s.pool());
                     // After the pool write: a crash in between leaves the address taken by its old
                     // owner, whose next DEL finds and frees it again; never two owners.
                     for (IpAddress ip : change.remove()) {
@@ -109,7 +111,7 @@ final class FileStore implements IpamStore {
         return io(() -> locked(() -> {
             List<PoolKey> keys = new ArrayList<>();
             for (Path p : l.poolFiles()) {
-                keys.add(DataFiles.anyPool(p).key());
+                keys.add(DataFiles.anyPool(p, parsed).key());
             }
             return keys;
         }));
