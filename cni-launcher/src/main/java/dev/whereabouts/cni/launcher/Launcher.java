@@ -50,7 +50,7 @@ public final class Launcher {
                     System.out.println(String.join("\n", ipam.storeNames()));
                 }
             }
-            case "run" -> runOnce();
+            case "run" -> runOnce(args);
             case "ctl" -> {
                 // An operator reads tables on this terminal; store chatter belongs there only when asked for.
                 if (System.getenv("WHEREABOUTS_LOG_LEVEL") == null) {
@@ -72,10 +72,15 @@ public final class Launcher {
 
     /**
      * One call with a fresh engine, closed (and with it every store lock) before the answer is
-     * printed: {@code whereabouts run}, which is also how the client runs a call no daemon answers.
+     * printed: {@code whereabouts run}, which is also how the client runs a call no daemon answers
+     * ({@code run --parent <client pid>}, which stops when the client is gone).
      */
-    private static void runOnce() throws IOException {
+    private static void runOnce(String[] args) throws IOException {
         quietJul();
+        // `run --parent PID`: started by the client for a call no daemon answered (ParentWatch)
+        if (args.length == 3 && args[1].equals("--parent") && args[2].matches("[0-9]{1,10}")) {
+            ParentWatch.start(Long.parseLong(args[2]));
+        }
         Frames.Reply reply;
         try (var handler = new CniHandler(Ipam.withDiscoveredStores())) {
             reply = handler.handle(System.getenv(), System.in.readAllBytes());

@@ -25,7 +25,9 @@ public final class Fallback {
     /** Runs the call with the full plugin and returns what this process must print. */
     public static Frames.Reply run(Frames.Request request) throws IOException {
         Path plugin = libDir().getParent().resolve("bin").resolve("whereabouts");
-        var pb = new ProcessBuilder(plugin.toString(), "run").redirectError(ProcessBuilder.Redirect.INHERIT);
+        // --parent: when the runtime kills this client, the call stops too instead of finishing unseen
+        var pb = new ProcessBuilder(plugin.toString(), "run", "--parent", Long.toString(ProcessHandle.current().pid()))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().clear();
         pb.environment().putAll(request.env());
         Process child = pb.start();
